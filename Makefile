@@ -1,0 +1,51 @@
+# dkr — developer tasks. `make demo` and `make test` work on a fresh Debian machine (as root they install and
+# start a Docker Engine when none answers: scripts/ensure-engine).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DKR := $(VENV)/bin/dkr
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install engine lint format test test-unit test-integration demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## create .venv and install dkr with its dev tools
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+engine: ## make sure a Docker Engine answers (installs and starts Debian's dockerd as root if needed)
+	@scripts/ensure-engine
+
+lint: install ## ruff (lint + format check) and mypy --strict
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+format: install ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench
+
+test: test-unit test-integration ## unit tests (no engine), then integration tests on a real engine
+
+test-unit: install ## unit tests: no Docker Engine needed
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: install engine ## integration tests against the real Engine (no mocks)
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+
+demo: install engine ## the whole job end to end: build, run, wait, ps, fetch, stop, clean up
+	@scripts/demo
+
+bench: install engine ## dkr vs the docker CLI, side by side; writes bench/README.md
+	$(PY) bench/bench.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

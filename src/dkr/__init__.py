@@ -1,0 +1,5 @@
+"""dkr: a thin container CLI over Docker Engine."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

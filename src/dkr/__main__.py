@@ -1,0 +1,7 @@
+"""`python -m dkr`."""
+
+from __future__ import annotations
+
+from dkr.cli import run
+
+run()

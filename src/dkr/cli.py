@@ -1,0 +1,170 @@
+"""The Typer app: global options, command registration, and `main(argv) -> int`, the one error handler.
+
+Commands are registered from `dkr.commands`; each module there parses its options, makes one call into the
+core (`dkr.engine`), and hands the result to `dkr.render`. Only `main()` turns exceptions into
+`dkr: error: ...` and an exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import typer
+
+# typer >= 0.29 vendors click; its exception types live here (pyproject pins that floor).
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
+
+from dkr import __version__, render
+from dkr.errors import DkrError, ExitCode
+
+if TYPE_CHECKING:
+    from dkr.engine.client import Engine
+    from dkr.hosts import Endpoint
+
+
+class AppState:
+    """Global options, and the Engine created on first use (never for --help or a usage error)."""
+
+    def __init__(self, host: str | None, context: str | None, debug: bool) -> None:
+        self.host = host
+        self.context = context
+        self.debug = debug
+        self._engine: Engine | None = None
+
+    @property
+    def endpoint(self) -> Endpoint:
+        from dkr.hosts import resolve
+
+        return resolve(self.host, self.context)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from dkr.engine.client import Engine
+
+            self._engine = Engine(self.endpoint)
+        return self._engine
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    return obj
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        render.result(f"dkr version {__version__}")
+        raise typer.Exit(0)
+
+
+app = typer.Typer(
+    name="dkr",
+    help="A container CLI over Docker Engine: explains the layer cache, publishes ports on loopback by "
+    "default, waits for services, and gives scripts clean stdout, JSON and exact exit codes.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    host: str | None = typer.Option(
+        None,
+        "-H",
+        "--host",
+        metavar="URL",
+        help="Engine to use (unix://, tcp://, ssh://). Default: DOCKER_HOST.",
+    ),
+    context: str | None = typer.Option(
+        None, "-c", "--context", metavar="NAME", help="docker context to use (overrides DOCKER_HOST)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors (also DKR_DEBUG=1)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print dkr's version and exit."
+    ),
+) -> None:
+    ctx.obj = AppState(host, context, debug or _debug_env())
+
+
+def _debug_env() -> bool:
+    return os.environ.get("DKR_DEBUG", "") not in ("", "0", "false")
+
+
+def _register() -> None:
+    from dkr.commands import ps, stop, version
+
+    for module in (ps, stop, version):
+        module.register(app)
+
+
+_register()
+
+
+def _usage_hint(exc: ClickUsageError) -> str:
+    path = exc.ctx.command_path if exc.ctx is not None else "dkr"
+    return f"Run '{path} --help' for usage."
+
+
+def main(argv: Sequence[str] | None = None, streams: render.Streams | None = None) -> int:
+    """Run dkr with argv (default: sys.argv[1:]) and return the exit code; never raises."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    render.use_streams(streams)
+    debug = _debug_env() or "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=args, prog_name="dkr", standalone_mode=False)
+        return int(rv) if isinstance(rv, int) else ExitCode.OK
+    except NoArgsIsHelpError as exc:
+        if exc.ctx is not None:
+            render.result(exc.ctx.get_help())
+        return ExitCode.OK
+    except ClickUsageError as exc:
+        message = exc.format_message()
+        render.error(message[0].lower() + message[1:] if message else "usage error", _usage_hint(exc))
+        return ExitCode.USAGE
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        render.error("interrupted")
+        return ExitCode.INTERRUPTED
+    except DkrError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        render.error(exc.message, exc.hint)
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        # Like a Go program killed by SIGPIPE (`dkr ps | head -1`): stop quietly.
+        # Point stdout at /dev/null so the interpreter's final flush cannot fail again (Python docs' recipe).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except ClickException as exc:
+        render.error(exc.format_message())
+        return ExitCode.FAILURE
+    except Exception as exc:
+        if debug:
+            raise
+        render.error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            "This is a bug in dkr; re-run with --debug for a traceback and report it.",
+        )
+        return ExitCode.FAILURE
+    finally:
+        render.use_streams(None)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

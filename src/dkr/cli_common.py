@@ -1,0 +1,28 @@
+"""Option values several commands share, checked before any Engine call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dkr.template import Template, compile_template
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """--format: `table` (human), `json` (one object per line) or a Go template."""
+
+    kind: str  # "table" | "json" | "template"
+    template: Template | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.template.columns if self.template else ()
+
+
+def output_format(value: str, known: Sequence[str], command: str) -> OutputFormat:
+    if value in ("", "table"):
+        return OutputFormat("table")
+    if value == "json":
+        return OutputFormat("json")
+    return OutputFormat("template", compile_template(value, known, command))

@@ -1,0 +1,51 @@
+"""dkr ps: list containers, as docker does, in one Engine request."""
+
+from __future__ import annotations
+
+import typer
+
+from dkr.cli_common import output_format
+from dkr.fields import JSON_KEYS
+from dkr.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
+
+
+def ps(
+    ctx: typer.Context,
+    all: bool = typer.Option(False, "-a", "--all", help="Show all containers (default shows just running)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only display container IDs."),
+    no_trunc: bool = typer.Option(False, "--no-trunc", help="Don't truncate output."),
+    filter: list[str] = typer.Option(
+        [], "-f", "--filter", metavar="KEY=VALUE", help="Filter output (name, label, status, ancestor, ...)."
+    ),
+    last: int = typer.Option(
+        -1, "-n", "--last", help="Show n last created containers (includes all states)."
+    ),
+    latest: bool = typer.Option(False, "-l", "--latest", help="Show the latest created container."),
+    size: bool = typer.Option(False, "-s", "--size", help="Display total file sizes."),
+    format: str = typer.Option(
+        "table",
+        "--format",
+        metavar="table|json|TEMPLATE",
+        help="table, json (one object per line), or a Go template.",
+    ),
+) -> None:
+    """List containers."""
+    from dkr.cli import state
+
+    filters = parse_filters(filter, PS_FILTERS, "ps", {"status": PS_STATUSES, "health": PS_HEALTH})
+    fmt = output_format(format, JSON_KEYS, "ps")
+    if latest:
+        last = 1
+    size = size or "Size" in fmt.columns
+
+    from dkr.engine.containers import list_containers
+
+    items = list_containers(state(ctx).engine, all=all, limit=last, filters=filters, size=size)
+
+    from dkr.render.containers import render_containers
+
+    render_containers(items, fmt, quiet=quiet, trunc=not no_trunc, size=size)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ps")(ps)

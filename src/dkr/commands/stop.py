@@ -1,0 +1,56 @@
+"""dkr stop: stop containers in parallel; echo each argument once it is stopped."""
+
+from __future__ import annotations
+
+import typer
+
+from dkr.errors import ExitCode
+from dkr.signals import parse_signal
+
+
+def stop(
+    ctx: typer.Context,
+    containers: list[str] = typer.Argument(
+        ..., metavar="CONTAINER...", help="Names, ids or unique id prefixes."
+    ),
+    time: int | None = typer.Option(
+        None,
+        "-t",
+        "--time",
+        "--timeout",
+        help="Seconds to wait before killing (default: the container's, else 10).",
+    ),
+    signal: str | None = typer.Option(
+        None, "-s", "--signal", help="Signal to send (default: the container's, else SIGTERM)."
+    ),
+) -> int:
+    """Stop one or more running containers, all at once."""
+    from dkr.cli import state
+
+    sig = parse_signal(signal, "stop") if signal is not None else None
+
+    from dkr import render
+    from dkr.engine.containers import stop_many
+
+    failed = 0
+    killed = []
+    for res in stop_many(state(ctx).engine, containers, time, sig):
+        if res.error:
+            failed += 1
+            render.error(f"cannot stop '{res.arg}': {res.error}")
+            continue
+        render.result(res.arg)
+        if res.killed_after_timeout:
+            killed.append(res)
+    for res in killed:
+        render.note(
+            f"note: '{res.arg}' did not exit on its stop signal within {res.timeout:g}s and was killed "
+            "(its PID 1 ignores the signal)"
+        )
+    if killed:
+        render.hint('run it with --init, or use an exec-form CMD ["prog", ...] so PID 1 handles SIGTERM')
+    return ExitCode.FAILURE if failed else ExitCode.OK
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stop")(stop)

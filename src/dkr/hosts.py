@@ -1,0 +1,152 @@
+"""Which Engine to talk to: -H, --context, DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context.
+
+Pure resolution (files and environment only, no Engine call), so it is unit-tested without a daemon. Written
+with the standard library rather than the SDK's ContextAPI so that resolving an endpoint never imports the
+SDK (that import is the main start-up cost of a CLI call) and so that the precedence is exactly docker's:
+-H, then --context, then DOCKER_HOST, then DOCKER_CONTEXT, then config.json's currentContext, then the socket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dkr.errors import DkrError, UsageError
+
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+_SCHEMES = ("unix://", "tcp://", "ssh://", "npipe://", "http://", "https://", "fd://")
+
+
+@dataclass(frozen=True)
+class TLS:
+    verify: bool
+    ca_cert: str | None = None
+    client_cert: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    #: where the choice came from, for error messages: "--host", "DOCKER_HOST", "context 'x'", "default"
+    source: str
+    tls: TLS | None = None
+
+    def describe(self) -> str:
+        return f"{self.url} (from {self.source})" if self.source != "default" else self.url
+
+
+def docker_config_dir(env: Mapping[str, str]) -> Path:
+    configured = env.get("DOCKER_CONFIG")
+    if configured:
+        return Path(configured)
+    return Path(env.get("HOME", str(Path.home()))) / ".docker"
+
+
+def normalize_host(url: str, source: str) -> str:
+    """Validate a host URL the way docker's -H does (a bare path or host:port is accepted too)."""
+    url = url.strip()
+    if not url:
+        raise UsageError(f"invalid host from {source}: empty")
+    if url.startswith("/"):
+        return "unix://" + url
+    if "://" not in url:
+        # docker accepts "host:port" and ":port" as tcp
+        if ":" in url:
+            host, _, port = url.rpartition(":")
+            if not port.isdigit():
+                raise UsageError(f"invalid host '{url}' from {source}: bad port")
+            return f"tcp://{host or '127.0.0.1'}:{port}"
+        raise UsageError(
+            f"invalid host '{url}' from {source}",
+            hint="Use unix:///path, tcp://host:port or ssh://user@host.",
+        )
+    if not url.startswith(_SCHEMES):
+        raise UsageError(
+            f"invalid host '{url}' from {source}: unsupported scheme",
+            hint="Use unix:///path, tcp://host:port or ssh://user@host.",
+        )
+    return url
+
+
+def _tls_from_env(env: Mapping[str, str]) -> TLS | None:
+    verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0", "false")
+    cert_path = env.get("DOCKER_CERT_PATH")
+    if not verify and not cert_path and not env.get("DOCKER_TLS"):
+        return None
+    base = Path(cert_path) if cert_path else docker_config_dir(env)
+    ca = base / "ca.pem"
+    cert, key = base / "cert.pem", base / "key.pem"
+    return TLS(
+        verify=verify,
+        ca_cert=str(ca) if verify else None,
+        client_cert=(str(cert), str(key)) if cert.exists() and key.exists() else None,
+    )
+
+
+def _context_endpoint(name: str, env: Mapping[str, str], source: str) -> Endpoint:
+    if name == "default":
+        host = env.get("DOCKER_HOST")
+        if host:
+            return Endpoint(normalize_host(host, "DOCKER_HOST"), "DOCKER_HOST", _tls_from_env(env))
+        return Endpoint(DEFAULT_HOST, "default")
+    config_dir = docker_config_dir(env)
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta_file = config_dir / "contexts" / "meta" / digest / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text())
+    except FileNotFoundError:
+        raise DkrError(
+            f"context '{name}' not found ({source})", hint="List contexts with 'docker context ls'."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise DkrError(f"cannot read context '{name}' from {meta_file}: {exc}") from None
+    docker_ep = (meta.get("Endpoints") or {}).get("docker") or {}
+    host = docker_ep.get("Host")
+    if not host:
+        raise DkrError(f"context '{name}' has no docker endpoint ({meta_file})")
+    tls_dir = config_dir / "contexts" / "tls" / digest / "docker"
+    tls: TLS | None = None
+    if tls_dir.is_dir():
+        ca, cert, key = tls_dir / "ca.pem", tls_dir / "cert.pem", tls_dir / "key.pem"
+        verify = not docker_ep.get("SkipTLSVerify", False)
+        tls = TLS(
+            verify=verify,
+            ca_cert=str(ca) if verify and ca.exists() else None,
+            client_cert=(str(cert), str(key)) if cert.exists() and key.exists() else None,
+        )
+    return Endpoint(normalize_host(host, f"context '{name}'"), f"context '{name}'", tls)
+
+
+def current_context(env: Mapping[str, str]) -> str | None:
+    """The context the docker CLI would use: DOCKER_CONTEXT, else config.json's currentContext."""
+    if env.get("DOCKER_CONTEXT"):
+        return env["DOCKER_CONTEXT"]
+    config = docker_config_dir(env) / "config.json"
+    try:
+        data = json.loads(config.read_text())
+    except (OSError, ValueError):
+        return None
+    name = data.get("currentContext") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def resolve(host: str | None, context: str | None, env: Mapping[str, str] | None = None) -> Endpoint:
+    """Pick the Engine endpoint with docker's precedence."""
+    env = os.environ if env is None else env
+    if host and context:
+        raise UsageError("conflicting options: cannot specify both --host and --context")
+    if host:
+        return Endpoint(normalize_host(host, "--host"), "--host", _tls_from_env(env))
+    if context:
+        return _context_endpoint(context, env, "--context")
+    if env.get("DOCKER_HOST"):
+        return Endpoint(normalize_host(env["DOCKER_HOST"], "DOCKER_HOST"), "DOCKER_HOST", _tls_from_env(env))
+    name = current_context(env)
+    if name and name != "default":
+        source = "DOCKER_CONTEXT" if env.get("DOCKER_CONTEXT") else "config.json currentContext"
+        return _context_endpoint(name, env, source)
+    return Endpoint(DEFAULT_HOST, "default")

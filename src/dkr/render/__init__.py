@@ -1,0 +1,134 @@
+"""The renderer: the only place that imports rich. Results go to stdout, everything else to stderr.
+
+rich is imported inside the functions that draw on a terminal, so `--help`, usage errors and piped output
+never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+from dkr.template import tabwrite
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass
+class Streams:
+    """Where output goes and what it may look like. Tests inject one to pretend to be a terminal."""
+
+    out: TextIO
+    err: TextIO
+    out_tty: bool
+    err_tty: bool
+    color: bool
+
+    @classmethod
+    def from_env(cls) -> Streams:
+        out_tty = _isatty(sys.stdout)
+        err_tty = _isatty(sys.stderr)
+        color = "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        return cls(sys.stdout, sys.stderr, out_tty, err_tty, color)
+
+    def console(self, stderr: bool = False) -> Console:
+        from rich.console import Console
+
+        tty = self.err_tty if stderr else self.out_tty
+        return Console(
+            file=self.err if stderr else self.out,
+            force_terminal=tty,
+            no_color=not (tty and self.color),
+            highlight=False,
+            soft_wrap=False,
+        )
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_streams: Streams | None = None
+
+
+def streams() -> Streams:
+    global _streams
+    if _streams is None:
+        _streams = Streams.from_env()
+    return _streams
+
+
+def use_streams(s: Streams | None) -> None:
+    global _streams
+    _streams = s
+
+
+# --- results (stdout) -------------------------------------------------------------------------------------
+
+
+def result(line: str) -> None:
+    s = streams()
+    s.out.write(line + "\n")
+    s.out.flush()
+
+
+def results(lines: Iterable[str]) -> None:
+    s = streams()
+    for line in lines:
+        s.out.write(line + "\n")
+    s.out.flush()
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], highlight: int | None = None) -> None:
+    """A human table on stdout: rich on a terminal, docker's tabwriter layout when piped."""
+    s = streams()
+    if not s.out_tty:
+        s.out.write(tabwrite([list(headers), *[list(r) for r in rows]]))
+        s.out.flush()
+        return
+    from rich import box
+    from rich.table import Table
+
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for h in headers:
+        t.add_column(h, overflow="fold")
+    for r in rows:
+        t.add_row(*r)
+    s.console().print(t)
+
+
+# --- diagnostics (stderr) ---------------------------------------------------------------------------------
+
+
+def _err(text: str, style: str | None = None) -> None:
+    s = streams()
+    if style and s.err_tty and s.color:
+        codes = {"red": "31", "yellow": "33", "dim": "2", "green": "32", "bold": "1"}
+        text = f"\x1b[{codes[style]}m{text}\x1b[0m"
+    s.err.write(text + "\n")
+    s.err.flush()
+
+
+def error(message: str, hint: str | None = None) -> None:
+    _err(f"dkr: error: {message}", "red")
+    if hint:
+        _err(hint)
+
+
+def warning(message: str) -> None:
+    _err(f"dkr: warning: {message}", "yellow")
+
+
+def note(message: str) -> None:
+    _err(message)
+
+
+def hint(message: str) -> None:
+    _err(f"hint: {message}", "dim")
