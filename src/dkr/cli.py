@@ -100,11 +100,20 @@ def _debug_env() -> bool:
     return os.environ.get("DKR_DEBUG", "") not in ("", "0", "false")
 
 
-def _register() -> None:
-    from dkr.commands import ps, stop, version
+#: Command modules under dkr.commands, one per line; each has `register(app)`. Importing them is cheap: they
+#: import the core (and so the SDK) only inside their command functions.
+COMMANDS = (
+    "ps",
+    "stop",
+    "version",
+)
 
-    for module in (ps, stop, version):
-        module.register(app)
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMANDS:
+        importlib.import_module(f"dkr.commands.{name}").register(app)
 
 
 _register()
