@@ -23,7 +23,7 @@ class Result:
 def run_dkr(*args: str, tty: bool = False, color: bool = False) -> Result:
     """Run dkr in-process through its real entry point `main(argv)`, capturing both streams."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color))
+    code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=200))
     return Result(code, out.getvalue(), err.getvalue())
 
 

@@ -27,6 +27,8 @@ class Streams:
     out_tty: bool
     err_tty: bool
     color: bool
+    #: terminal width for rich; None lets rich ask the terminal
+    width: int | None = None
 
     @classmethod
     def from_env(cls) -> Streams:
@@ -45,6 +47,7 @@ class Streams:
             no_color=not (tty and self.color),
             highlight=False,
             soft_wrap=False,
+            width=self.width,
         )
 
 

@@ -1,0 +1,80 @@
+"""A fake Engine API on a unix socket, for daemon-free tests of CLI wiring: it answers from recorded payloads
+and records every request, so a test can also prove that no request was made."""
+
+from __future__ import annotations
+
+import json
+import re
+import socketserver
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+Handler = Callable[[str, str, bytes], tuple[int, Any]]
+
+
+class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+class FakeEngine:
+    def __init__(self, sock: Path, api_version: str = "1.41") -> None:
+        self.sock = sock
+        self.url = f"unix://{sock}"
+        self.requests: list[str] = []
+        self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self.api_version = api_version
+        self.route("GET", r"/version", lambda m, p, b: (200, self.version_payload()))
+        self.route("GET", r"/_ping", lambda m, p, b: (200, "OK"))
+
+    def version_payload(self) -> dict[str, Any]:
+        return {"Version": "99.0.0-fake", "ApiVersion": self.api_version, "MinAPIVersion": "1.12",
+                "Os": "linux", "Arch": "amd64"}  # fmt: skip
+
+    def route(self, method: str, pattern: str, handler: Handler) -> None:
+        """Answer `method` requests whose path (without the /vX.Y prefix) matches `pattern`."""
+        self.routes.insert(0, (method, re.compile(pattern + r"$"), handler))
+
+    def __enter__(self) -> FakeEngine:
+        engine = self
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = re.sub(r"^/v\d+\.\d+", "", self.path.split("?", 1)[0])
+                engine.requests.append(f"{self.command} {self.path}")
+                for method, pattern, handler in engine.routes:
+                    if method == self.command and pattern.match(path):
+                        status, payload = handler(self.command, self.path, body)
+                        break
+                else:
+                    status, payload = 404, {"message": f"page not found: {path}"}
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Api-Version", engine.api_version)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_DELETE = do_HEAD = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def address_string(self) -> str:  # unix sockets have no client address
+                return "fake"
+
+        self._server = _Server(str(self.sock), H)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._server.shutdown()
+        self._server.server_close()

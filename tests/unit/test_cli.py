@@ -1,0 +1,238 @@
+"""CLI wiring through the real entry point: streams, exit codes, one-line errors, no Engine on usage errors.
+
+A fake Engine (recorded payloads on a unix socket) stands in for the daemon here; tests/integration uses the
+real one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dkr import __version__
+from dkr.errors import ExitCode
+from tests.helpers import assert_one_line_error, run_dkr
+from tests.unit.fake_engine import FakeEngine
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEngine]:
+    with FakeEngine(tmp_path / "engine.sock") as engine:
+        monkeypatch.setenv("DOCKER_HOST", engine.url)
+        yield engine
+
+
+@pytest.fixture
+def listing(fake: FakeEngine) -> FakeEngine:
+    payload = json.loads((DATA / "containers_list.json").read_text())
+    fake.route("GET", r"/containers/json", lambda m, p, b: (200, payload))
+    return fake
+
+
+def test_version_flag() -> None:
+    res = run_dkr("--version")
+    assert (res.code, res.out, res.err) == (0, f"dkr version {__version__}\n", "")
+
+
+def test_no_arguments_prints_help() -> None:
+    res = run_dkr()
+    assert res.code == 0
+    assert "Usage: dkr" in res.out and "ps" in res.out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(["ps", "--bogus"], "no such option: --bogus", id="unknown-flag"),
+        pytest.param(["nosuchcommand"], "no such command", id="unknown-command"),
+        pytest.param(["ps", "-n", "x"], "invalid value for '-n' / '--last'", id="bad-int"),
+        pytest.param(["ps", "-f", "colour=red"], "invalid filter 'colour'", id="bad-filter"),
+        pytest.param(["ps", "-f", "nokey"], "bad format of filter", id="filter-without-equals"),
+        pytest.param(["ps", "--format", "{{.Nope}}"], "no field '.Nope'", id="bad-template"),
+        pytest.param(["stop"], "missing argument", id="stop-without-container"),
+        pytest.param(["stop", "-s", "NOPE", "x"], "invalid signal 'NOPE'", id="bad-signal"),
+        pytest.param(["stop", "-t", "soon", "x"], "invalid value for '-t'", id="bad-timeout"),
+        pytest.param(
+            ["-H", "unix:///a", "-c", "b", "ps"], "both --host and --context", id="host-and-context"
+        ),
+        pytest.param(["version", "--format", "xml"], "invalid --format 'xml'", id="bad-version-format"),
+    ],
+)
+def test_usage_errors_exit_2_without_touching_the_engine(
+    fake: FakeEngine, args: list[str], needle: str
+) -> None:
+    res = run_dkr(*args)
+    assert_one_line_error(res, ExitCode.USAGE, needle)
+    assert res.err_lines[-1].startswith("Run 'dkr") and res.err_lines[-1].endswith("--help' for usage.")
+    assert fake.requests == [], "a usage error never reaches the Engine"
+
+
+def test_bad_host_is_a_usage_error(fake: FakeEngine) -> None:
+    res = run_dkr("-H", "ftp://x", "ps")
+    assert_one_line_error(res, ExitCode.USAGE, "invalid host 'ftp://x' from --host: unsupported scheme")
+    assert res.err_lines[1] == "Use unix:///path, tcp://host:port or ssh://user@host."
+    assert fake.requests == []
+
+
+def test_usage_error_does_not_import_the_sdk() -> None:
+    code = (
+        "import sys; from dkr.cli import main; rc = main(['ps', '--bogus']); "
+        "assert rc == 2, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+
+
+def test_help_does_not_import_the_sdk_or_rich() -> None:
+    code = (
+        "import sys; from dkr.cli import main; rc = main(['stop', '--help']); "
+        "assert rc == 0, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "Usage: dkr stop" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        pytest.param("unix:///nonexistent/dkr.sock", "no such socket", id="missing-socket"),
+        pytest.param("tcp://127.0.0.1:1", "connection refused", id="refused"),
+    ],
+)
+def test_unreachable_engine_is_one_line_and_fast(
+    monkeypatch: pytest.MonkeyPatch, host: str, reason: str
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", host)
+    started = time.monotonic()
+    res = run_dkr("ps")
+    elapsed = time.monotonic() - started
+    assert_one_line_error(res, ExitCode.FAILURE, host, reason)
+    assert elapsed < 10  # the contract's bound for an unreachable engine, not a performance target
+
+
+def test_unreachable_through_the_console_script(tmp_path: Path) -> None:
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"}
+    res = subprocess.run(
+        [sys.executable, "-m", "dkr", "ps"], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert res.returncode == 1
+    assert res.stdout == ""
+    assert res.stderr.splitlines()[0] == (
+        "dkr: error: cannot connect to the Docker Engine at unix:///nonexistent.sock (from DOCKER_HOST): "
+        "no such socket"
+    )
+    assert "Traceback" not in res.stderr
+
+
+def test_permission_denied_is_named() -> None:
+    from dkr.engine.client import unreachable
+    from dkr.hosts import Endpoint
+
+    err = unreachable(
+        Endpoint("unix:///var/run/docker.sock", "default"), PermissionError(13, "Permission denied")
+    )
+    assert "permission denied" in err.message
+    assert err.hint and "docker' group" in err.hint
+
+
+def test_ps_piped_is_a_plain_table(listing: FakeEngine) -> None:
+    res = run_dkr("ps", "-a")
+    assert res.code == 0, res.err
+    lines = res.out.splitlines()
+    assert lines[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
+    assert "\x1b[" not in res.out, "no colour when piped"
+    assert any("*:9000-9001->9000-9001/tcp, 127.0.0.1:18080->80/tcp" in line for line in lines)
+    assert res.err == ""
+    api_calls = [r for r in listing.requests if not r.startswith("GET /version")]
+    assert len(api_calls) == 1 and "/containers/json" in api_calls[0], "one request, nothing per container"
+
+
+def test_ps_on_a_terminal_uses_rich(listing: FakeEngine) -> None:
+    res = run_dkr("ps", "-a", tty=True, color=True)
+    assert res.code == 0
+    assert "CONTAINER ID" in res.out and "sp1" in res.out
+    assert "\x1b[" in res.out, "styled on a terminal"
+    plain = run_dkr("ps", "-a", tty=True, color=False)
+    assert not re.search(r"\x1b\[(3\d|9\d|38;)", plain.out), "NO_COLOR: no colour codes"
+
+
+def test_ps_json_lines_and_quiet(listing: FakeEngine) -> None:
+    res = run_dkr("ps", "-a", "--format", "json")
+    rows = [json.loads(line) for line in res.out.splitlines()]
+    assert [r["Names"] for r in rows] == ["rec-exited", "sp1"]
+    quiet = run_dkr("ps", "-a", "-q")
+    assert quiet.out.splitlines() == [r["ID"] for r in rows]
+    no_trunc = run_dkr("ps", "-a", "-q", "--no-trunc")
+    assert all(len(x) == 64 for x in no_trunc.out.splitlines())
+
+
+def test_ps_filters_and_limit_are_sent_to_the_engine(listing: FakeEngine) -> None:
+    run_dkr("ps", "-f", "status=exited", "-f", "label=a=b", "-n", "3")
+    sent = [r for r in listing.requests if "/containers/json" in r][-1]
+    assert "limit=3" in sent
+    assert "%22status%22%3A+%5B%22exited%22%5D" in sent or "status" in sent
+
+
+def test_engine_error_is_one_line(fake: FakeEngine) -> None:
+    fake.route("GET", r"/containers/json", lambda m, p, b: (500, {"message": "Something broke inside"}))
+    res = run_dkr("ps")
+    assert_one_line_error(res, ExitCode.FAILURE, "cannot list containers: something broke inside")
+
+
+def test_stop_echoes_in_order_and_reports_each_failure(fake: FakeEngine) -> None:
+    def inspect(method: str, path: str, body: bytes) -> tuple[int, object]:
+        name = path.split("/containers/")[1].split("/")[0]
+        if name == "missing":
+            return 404, {"message": "No such container: missing"}
+        return 200, {"Id": name * 4, "State": {"Running": True, "ExitCode": 0}, "Config": {}}
+
+    fake.route("GET", r"/containers/[^/]+/json", inspect)
+    fake.route("POST", r"/containers/[^/]+/stop", lambda m, p, b: (204, b""))
+    res = run_dkr("stop", "b", "missing", "a")
+    assert res.code == ExitCode.FAILURE
+    assert res.out == "b\na\n"
+    assert res.err_lines == ["dkr: error: cannot stop 'missing': no such container: missing"]
+
+
+def test_stop_notes_containers_killed_after_the_timeout(fake: FakeEngine) -> None:
+    state = {"stopped": False}
+
+    def inspect(method: str, path: str, body: bytes) -> tuple[int, object]:
+        exit_code = 137 if state["stopped"] else 0
+        return 200, {
+            "Id": "c" * 64,
+            "State": {"Running": not state["stopped"], "ExitCode": exit_code},
+            "Config": {},
+        }
+
+    def stop(method: str, path: str, body: bytes) -> tuple[int, object]:
+        state["stopped"] = True
+        assert "t=2" in path
+        return 204, b""
+
+    fake.route("GET", r"/containers/[^/]+/json", inspect)
+    fake.route("POST", r"/containers/[^/]+/stop", stop)
+    res = run_dkr("stop", "-t", "2", "stubborn")
+    assert res.code == 0
+    assert res.out == "stubborn\n"
+    assert "'stubborn' did not exit on its stop signal within 2s and was killed" in res.err
+    assert "--init" in res.err
+
+
+def test_internal_errors_have_no_traceback(fake: FakeEngine) -> None:
+    fake.route("GET", r"/containers/json", lambda m, p, b: (200, b"not json at all"))
+    res = run_dkr("ps")
+    assert res.code == ExitCode.FAILURE
+    assert "Traceback" not in res.err
+    assert res.err.startswith("dkr: error: ")

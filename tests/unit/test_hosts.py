@@ -1,0 +1,143 @@
+"""Engine endpoint resolution: docker's precedence, contexts from the CLI's store, TLS variables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from dkr.errors import DkrError, UsageError
+from dkr.hosts import DEFAULT_HOST, current_context, normalize_host, resolve
+
+
+def write_context(
+    config_dir: Path, name: str, host: str, tls: bool = False, skip_verify: bool = False
+) -> None:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta = config_dir / "contexts" / "meta" / digest
+    meta.mkdir(parents=True)
+    meta.joinpath("meta.json").write_text(
+        json.dumps(
+            {
+                "Name": name,
+                "Metadata": {},
+                "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": skip_verify}},
+            }
+        )
+    )
+    if tls:
+        tls_dir = config_dir / "contexts" / "tls" / digest / "docker"
+        tls_dir.mkdir(parents=True)
+        for f in ("ca.pem", "cert.pem", "key.pem"):
+            tls_dir.joinpath(f).write_text("x")
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    d = tmp_path / "docker"
+    d.mkdir()
+    return d
+
+
+def env_for(cfg: Path, **extra: str) -> dict[str, str]:
+    return {"DOCKER_CONFIG": str(cfg), "HOME": str(cfg.parent), **extra}
+
+
+def test_default_is_the_local_socket(cfg: Path) -> None:
+    ep = resolve(None, None, env_for(cfg))
+    assert ep.url == DEFAULT_HOST
+    assert ep.source == "default"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        pytest.param("unix:///run/x.sock", "unix:///run/x.sock", id="unix"),
+        pytest.param("/run/x.sock", "unix:///run/x.sock", id="bare-path"),
+        pytest.param("tcp://10.0.0.1:2376", "tcp://10.0.0.1:2376", id="tcp"),
+        pytest.param("ssh://me@box", "ssh://me@box", id="ssh"),
+        pytest.param("box:2375", "tcp://box:2375", id="host-port"),
+        pytest.param(":2375", "tcp://127.0.0.1:2375", id="port-only"),
+    ],
+)
+def test_host_forms(host: str, expected: str) -> None:
+    assert normalize_host(host, "--host") == expected
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("ftp://x", id="scheme"),
+        pytest.param("box:abc", id="bad-port"),
+        pytest.param("justaname", id="no-port"),
+    ],
+)
+def test_bad_hosts_are_usage_errors(host: str) -> None:
+    with pytest.raises(UsageError):
+        normalize_host(host, "--host")
+
+
+def test_precedence_host_over_everything(cfg: Path) -> None:
+    write_context(cfg, "remote", "tcp://remote:2376")
+    env = env_for(cfg, DOCKER_HOST="tcp://envhost:2375", DOCKER_CONTEXT="remote")
+    assert resolve("unix:///flag.sock", None, env).url == "unix:///flag.sock"
+    assert resolve(None, "remote", env).url == "tcp://remote:2376"
+    # DOCKER_HOST beats DOCKER_CONTEXT, as in docker
+    assert resolve(None, None, env).url == "tcp://envhost:2375"
+    env.pop("DOCKER_HOST")
+    assert resolve(None, None, env).url == "tcp://remote:2376"
+    assert resolve(None, None, env).source == "context 'remote'"
+
+
+def test_host_and_context_together_is_a_usage_error(cfg: Path) -> None:
+    with pytest.raises(UsageError, match="both --host and --context"):
+        resolve("unix:///a.sock", "x", env_for(cfg))
+
+
+def test_current_context_from_config_json(cfg: Path) -> None:
+    write_context(cfg, "colima", "unix:///home/me/.colima/docker.sock")
+    cfg.joinpath("config.json").write_text(json.dumps({"currentContext": "colima", "auths": {}}))
+    env = env_for(cfg)
+    assert current_context(env) == "colima"
+    ep = resolve(None, None, env)
+    assert ep.url == "unix:///home/me/.colima/docker.sock"
+    assert ep.source == "context 'colima'"
+
+
+def test_default_context_name_means_docker_host_or_socket(cfg: Path) -> None:
+    cfg.joinpath("config.json").write_text(json.dumps({"currentContext": "default"}))
+    assert resolve(None, None, env_for(cfg)).url == DEFAULT_HOST
+    assert resolve(None, "default", env_for(cfg, DOCKER_HOST="tcp://h:1")).url == "tcp://h:1"
+
+
+def test_unknown_context_fails_clearly(cfg: Path) -> None:
+    with pytest.raises(DkrError, match="context 'nope' not found"):
+        resolve(None, "nope", env_for(cfg))
+
+
+def test_broken_config_json_is_ignored(cfg: Path) -> None:
+    cfg.joinpath("config.json").write_text("{not json")
+    assert resolve(None, None, env_for(cfg)).url == DEFAULT_HOST
+
+
+def test_context_tls_material(cfg: Path) -> None:
+    write_context(cfg, "secure", "tcp://secure:2376", tls=True)
+    ep = resolve(None, "secure", env_for(cfg))
+    assert ep.tls is not None
+    assert ep.tls.verify
+    assert ep.tls.ca_cert and ep.tls.ca_cert.endswith("ca.pem")
+    assert ep.tls.client_cert and ep.tls.client_cert[0].endswith("cert.pem")
+
+
+def test_tls_env_variables(tmp_path: Path, cfg: Path) -> None:
+    for f in ("ca.pem", "cert.pem", "key.pem"):
+        tmp_path.joinpath(f).write_text("x")
+    env = env_for(cfg, DOCKER_HOST="tcp://h:2376", DOCKER_TLS_VERIFY="1", DOCKER_CERT_PATH=str(tmp_path))
+    ep = resolve(None, None, env)
+    assert ep.tls is not None and ep.tls.verify
+    assert ep.tls.ca_cert == str(tmp_path / "ca.pem")
+    assert ep.tls.client_cert == (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+    assert resolve(None, None, env_for(cfg, DOCKER_HOST="tcp://h:2375")).tls is None
