@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-# typer >= 0.29 vendors click; its exception types live here (pyproject pins that floor).
+# typer >= 0.26 vendors click; its exception types live here (pyproject pins that floor).
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 
