@@ -72,7 +72,7 @@ class FakeEngine:
                 return "fake"
 
         self._server = _Server(str(self.sock), H)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
