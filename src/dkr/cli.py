@@ -63,19 +63,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(0)
 
 
-app = typer.Typer(
-    name="dkr",
-    help="A container CLI over Docker Engine: explains the layer cache, publishes ports on loopback by "
-    "default, waits for services, and gives scripts clean stdout, JSON and exact exit codes.",
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-@app.callback()
 def _global(
     ctx: typer.Context,
     host: str | None = typer.Option(
@@ -109,14 +96,40 @@ COMMANDS = (
 )
 
 
-def _register() -> None:
+#: Global options that take a value (needed to find the command name in argv).
+_VALUE_OPTIONS = ("-H", "--host", "-c", "--context")
+
+
+def command_name(args: Sequence[str]) -> str | None:
+    """The subcommand argv asks for, if it is one of ours (found without parsing the whole line)."""
+    it = iter(args)
+    for arg in it:
+        if arg in _VALUE_OPTIONS:
+            next(it, None)
+        elif arg == "--" or not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just `only`: building each command's parser costs start-up
+    time, and a call runs one command, so `dkr ps` builds only ps (help and typos get them all)."""
     import importlib
 
-    for name in COMMANDS:
+    app = typer.Typer(
+        name="dkr",
+        help="A container CLI over Docker Engine: explains the layer cache, publishes ports on loopback by "
+        "default, waits for services, and gives scripts clean stdout, JSON and exact exit codes.",
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_global)
+    for name in (only,) if only else COMMANDS:
         importlib.import_module(f"dkr.commands.{name}").register(app)
-
-
-_register()
+    return app
 
 
 def _usage_hint(exc: ClickUsageError) -> str:
@@ -129,7 +142,7 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
     args = list(sys.argv[1:] if argv is None else argv)
     render.use_streams(streams)
     debug = _debug_env() or "--debug" in args
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(build_app(command_name(args)))
     try:
         rv = command.main(args=args, prog_name="dkr", standalone_mode=False)
         return int(rv) if isinstance(rv, int) else ExitCode.OK

@@ -236,3 +236,34 @@ def test_internal_errors_have_no_traceback(fake: FakeEngine) -> None:
     assert res.code == ExitCode.FAILURE
     assert "Traceback" not in res.err
     assert res.err.startswith("dkr: error: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(["ps", "-a"], "ps", id="plain"),
+        pytest.param(["-H", "unix:///x", "stop", "a"], "stop", id="after-host-value"),
+        pytest.param(["--context", "ps", "version"], "version", id="context-value-looks-like-a-command"),
+        pytest.param(["--debug", "ps"], "ps", id="after-flag"),
+        pytest.param(["nosuch"], None, id="unknown"),
+        pytest.param(["--help"], None, id="help"),
+        pytest.param([], None, id="empty"),
+    ],
+)
+def test_command_name(argv: list[str], expected: str | None) -> None:
+    from dkr.cli import command_name
+
+    assert command_name(argv) == expected
+
+
+def test_every_command_has_help_text() -> None:
+    from dkr.cli import COMMANDS
+
+    listing = run_dkr("--help").out
+    for name in COMMANDS:
+        assert name in listing
+        res = run_dkr(name, "--help")
+        assert res.code == 0, (name, res.err)
+        assert f"Usage: dkr {name}" in res.out
+        summary = res.out.split("\n\n")[1].strip()
+        assert summary and not summary.startswith("Options"), f"{name} has no help text"
