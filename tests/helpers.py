@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 
@@ -23,7 +24,9 @@ class Result:
 def run_dkr(*args: str, tty: bool = False, color: bool = False) -> Result:
     """Run dkr in-process through its real entry point `main(argv)`, capturing both streams."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=200))
+    # click writes --help straight to sys.stdout: capture that too
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=200))
     return Result(code, out.getvalue(), err.getvalue())
 
 
