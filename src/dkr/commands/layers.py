@@ -1,0 +1,33 @@
+"""dkr layers: what each layer of an image costs, and (for an image dkr built) whether it came from cache."""
+
+from __future__ import annotations
+
+import typer
+
+from dkr.errors import UsageError
+
+
+def layers(
+    ctx: typer.Context,
+    image: str = typer.Argument(..., metavar="IMAGE", help="Image name, tag or id."),
+    format: str = typer.Option("table", "--format", metavar="table|json", help="table, or one JSON object."),
+) -> None:
+    """Show an image's layers, oldest first: the instruction behind each, its size, the running total and its
+    share of the image. The biggest layers are highlighted on a terminal; for an image dkr built, a CACHE
+    column says which steps of the last build came from the layer cache."""
+    from dkr.cli import state
+
+    if format not in ("table", "json"):
+        raise UsageError(f"invalid --format '{format}' (expected table or json)", "layers")
+
+    from dkr.engine.layers import image_layers
+
+    result = image_layers(state(ctx).engine, image)
+
+    from dkr.render.layers import render_layers
+
+    render_layers(result, format)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("layers")(layers)
