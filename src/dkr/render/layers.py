@@ -69,7 +69,7 @@ def render_layers(result: ImageLayers, fmt: str) -> None:
     def cells(row: dict[str, Any]) -> list[str]:
         share = f"{row['percent']:.1f}%"
         if tty:
-            share = f"{share:>6} " + "█" * round(row["percent"] / 5)
+            share = f"{share:>6} " + "█" * round(row["percent"] / 10)
         cache = "" if row["cached"] is None else "cached" if row["cached"] else "ran"
         return [
             str(row["index"]),
@@ -87,12 +87,24 @@ def render_layers(result: ImageLayers, fmt: str) -> None:
         from rich import box
         from rich.table import Table
 
+        console = s.console()
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        body = [cells(r) for r in rows]
+        # one row per layer: the numbers never wrap, and the instruction is cut to what the terminal has left
+        # (each column costs its width plus 3: padding on both sides and the separator)
+        others = sum(max(len(h), *(len(c[i]) for c in body)) + 3 for i, h in enumerate(headers) if i != 1)
         for h in headers:
-            table.add_column(h, justify="right" if h in ("#", "SIZE", "CUMULATIVE") else "left")
-        for i, row in enumerate(rows):
-            table.add_row(*cells(row), style="bold yellow" if i in top else None)
-        s.console().print(table)
+            wide = h == "CREATED BY"
+            table.add_column(
+                h,
+                justify="right" if h in ("#", "SIZE", "CUMULATIVE") else "left",
+                no_wrap=True,
+                overflow="ellipsis" if wide else "fold",
+                max_width=max(16, console.width - others - 3) if wide else None,
+            )
+        for i, cols in enumerate(body):
+            table.add_row(*cols, style="bold yellow" if i in top else None)
+        console.print(table)
     render.note(_tally(result, top))
 
 

@@ -1,0 +1,245 @@
+"""dkr layers without a daemon: a recorded history payload, instruction clean-up, the last-build record,
+and the table / JSON rendering."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dkr import render
+from dkr.cli import AppState
+from dkr.engine.layers import build_record_path, cache_dir, last_build, match_steps
+from dkr.models import BuildStep, ImageLayers, Layer, instruction_of
+from dkr.render.layers import layers_json, render_layers
+from tests.helpers import assert_one_line_error, run_dkr
+
+DATA = Path(__file__).parent / "data"
+# `docker build` of FROM base; WORKDIR /app; COPY small; COPY big; RUN; ENV; CMD; two --label steps.
+IMAGE_ID = "sha256:97e57c4173b3c2ac6d55a53cb7cd537938970e56167d6ca5d5ac1cc3b9f2a979"
+STEPS = [
+    "FROM dkrtest-base:d46e72a677",
+    "WORKDIR /app",
+    "COPY small /app/small",
+    "COPY big /app/big",
+    "RUN echo hello > /app/hello && cat /app/small > /app/small2",
+    "ENV A=1",
+    'CMD ["sh"]',
+    "LABEL dkr.test=1",
+    "LABEL dkr.test.session=manual-lint",
+]
+
+
+def recorded() -> ImageLayers:
+    payload: list[dict[str, Any]] = json.loads((DATA / "history_classic.json").read_text())
+    layers = tuple(Layer.from_api(item) for item in reversed(payload))
+    return ImageLayers("app:1", layers[-1].id, layers)
+
+
+def record(cached_until: int) -> list[BuildStep]:
+    return [BuildStep(i, text, i <= cached_until) for i, text in enumerate(STEPS, 1)]
+
+
+@pytest.mark.parametrize(
+    ("created_by", "instruction"),
+    [
+        pytest.param("/bin/sh -c #(nop) WORKDIR /app", "WORKDIR /app", id="nop"),
+        pytest.param('/bin/sh -c #(nop)  CMD ["node" "server.js"]', 'CMD ["node" "server.js"]', id="nop-cmd"),
+        pytest.param("/bin/sh -c npm ci", "RUN npm ci", id="shell-run"),
+        pytest.param("|2 A=1 B=x y /bin/sh -c make all", "RUN make all", id="build-args"),
+        pytest.param("RUN /bin/sh -c apt-get update # buildkit", "RUN apt-get update", id="buildkit-run"),
+        pytest.param("RUN |1 V=2 /bin/sh -c echo $V # buildkit", "RUN echo $V", id="buildkit-args"),
+        pytest.param("COPY . /app # buildkit", "COPY . /app", id="buildkit-copy"),
+        pytest.param(
+            "/bin/sh -c #(nop) COPY file:" + "ab" * 32 + " in /bin/ ",
+            "COPY file:abababababab in /bin/",
+            id="digest",
+        ),
+        pytest.param(
+            "RUN /bin/sh -c set -e\n  echo a\n\n  echo b # buildkit", "RUN set -e; echo a; echo b", id="multi"
+        ),
+        pytest.param("/bin/busybox --install -s /bin", "/bin/busybox --install -s /bin", id="exec-form-run"),
+        pytest.param("", "", id="imported"),
+    ],
+)
+def test_instruction_of(created_by: str, instruction: str) -> None:
+    assert instruction_of(created_by) == instruction
+
+
+def test_recorded_payload_oldest_first() -> None:
+    result = recorded()
+    assert result.id == IMAGE_ID
+    assert [layer.instruction for layer in result.layers][4:] == [
+        "WORKDIR /app",
+        "COPY file:d570489ef402 in /app/small",
+        "COPY file:5c86e92281fa in /app/big",
+        "RUN echo hello > /app/hello && cat /app/small > /app/small2",
+        "ENV A=1",
+        'CMD ["sh"]',
+        "LABEL dkr.test=1",
+        "LABEL dkr.test.session=manual-lint",
+    ]
+    rows = layers_json(result)["layers"]
+    assert [r["index"] for r in rows] == list(range(1, 13))
+    assert rows[-1]["cumulative"] == result.total_size == 4085478
+    assert sum(r["size"] for r in rows) == result.total_size
+    assert abs(sum(r["percent"] for r in rows) - 100) < 0.5
+    assert (rows[6]["size"], rows[6]["percent"]) == (1_500_000, 36.7)
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        pytest.param(None, (), id="no-record"),
+        pytest.param(record(3), (None,) * 4 + tuple(record(3)[1:]), id="final-stage-steps-are-newest"),
+        pytest.param(
+            [
+                BuildStep(1, "FROM golang:1.22 AS build", True),
+                BuildStep(2, "RUN go build", False),
+                *record(9),
+            ],
+            (None,) * 4 + tuple(record(9)[1:]),
+            id="multi-stage-uses-last-from",
+        ),
+        pytest.param(record(9) + [BuildStep(10, "LABEL x=1", False)] * 5, (), id="more-steps-than-layers"),
+        pytest.param(
+            [BuildStep(1, "FROM x", True), *[BuildStep(i, "RUN true", True) for i in range(2, 10)]],
+            (),
+            id="keywords-disagree",
+        ),
+    ],
+)
+def test_match_steps(steps: list[BuildStep] | None, expected: tuple[BuildStep | None, ...]) -> None:
+    assert match_steps(recorded().layers, steps) == expected
+
+
+def test_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DKR_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / ".cache" / "dkr"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "dkr"
+    monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path / "own"))
+    assert build_record_path(IMAGE_ID) == tmp_path / "own" / "builds" / f"{IMAGE_ID[7:]}.json"
+
+
+def write_record(path: Path, image_id: str, steps: list[BuildStep]) -> None:
+    """A record as `dkr build --format json` prints it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "id": image_id,
+        "tags": ["app:1"],
+        "steps": [
+            {"index": s.index, "instruction": s.instruction, "cached": s.cached, "seconds": 0.1}
+            for s in steps
+        ],
+        "total_steps": len(steps),
+        "cached_steps": sum(s.cached for s in steps),
+        "first_miss": next((s.index for s in steps if not s.cached), None),
+    }
+    path.write_text(json.dumps(doc))
+
+
+def test_last_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path))
+    assert last_build(IMAGE_ID) is None
+    write_record(build_record_path(IMAGE_ID), IMAGE_ID, record(3))
+    assert last_build(IMAGE_ID) == record(3)
+    assert last_build("<missing>") is None
+    write_record(build_record_path(IMAGE_ID), "sha256:" + "0" * 64, record(3))
+    assert last_build(IMAGE_ID) is None  # a record of another image
+    build_record_path(IMAGE_ID).write_text("{not json")
+    assert last_build(IMAGE_ID) is None
+    build_record_path(IMAGE_ID).write_text(json.dumps({"id": IMAGE_ID, "steps": [{"index": 1}]}))
+    assert last_build(IMAGE_ID) is None
+
+
+def draw(result: ImageLayers, fmt: str = "table", tty: bool = False) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    render.use_streams(render.Streams(out, err, out_tty=tty, err_tty=tty, color=tty))
+    try:
+        render_layers(result, fmt)
+    finally:
+        render.use_streams(None)
+    return out.getvalue(), err.getvalue()
+
+
+def test_table_piped() -> None:
+    out, err = draw(recorded())
+    lines = out.splitlines()
+    assert lines[0].split() == ["#", "CREATED", "BY", "SIZE", "CUMULATIVE", "SHARE"]
+    assert lines[7].split() == [
+        "7",
+        "COPY",
+        "file:5c86e92281fa",
+        "in",
+        "/app/big",
+        "1.5MB",
+        "3.79MB",
+        "36.7%",
+    ]
+    assert len(lines) == 13 and "\x1b[" not in out
+    assert err == "app:1 (97e57c4173b3): 4.09MB in 12 layers; the biggest (#1, #7, #8) hold 93%\n"
+
+
+def test_cache_column_with_a_record() -> None:
+    base = recorded()
+    result = ImageLayers(base.image, base.id, base.layers, match_steps(base.layers, record(3)))
+    out, err = draw(result)
+    lines = out.splitlines()
+    assert lines[0].split()[-1] == "CACHE"
+    assert [line.split()[-1] for line in lines[1:]] == ["base"] * 4 + ["cached"] * 2 + ["ran"] * 6
+    assert err.endswith("; last dkr build: 2 of 8 steps from the cache\n")
+    rows = json.loads(draw(result, "json")[0])["layers"]
+    assert [(r["step"], r["cached"]) for r in rows[3:6]] == [(None, None), (2, True), (3, True)]
+
+
+def test_biggest_layers_highlighted_on_a_terminal() -> None:
+    out, _ = draw(recorded(), tty=True)
+    highlighted = [line for line in out.splitlines() if "\x1b[1;33m" in line or "\x1b[1m\x1b[33m" in line]
+    assert len(highlighted) == 3, out
+    assert len(out.splitlines()) == 2 + 12  # header, rule, one line per layer
+    assert "█" in out
+
+
+def test_json_contract() -> None:
+    doc = json.loads(draw(recorded(), "json")[0])
+    assert list(doc) == ["image", "id", "size", "layers"]
+    assert list(doc["layers"][0]) == [
+        "index",
+        "id",
+        "created",
+        "created_by",
+        "instruction",
+        "size",
+        "cumulative",
+        "percent",
+        "comment",
+        "step",
+        "cached",
+    ]
+    assert doc["layers"][-1]["created"].endswith("Z")
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    def engine(self: AppState) -> None:
+        raise AssertionError("an Engine was created")
+
+    monkeypatch.setattr(AppState, "engine", property(engine))
+
+
+@pytest.mark.usefixtures("no_engine")
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(["img", "--format", "yaml"], "invalid --format 'yaml'", id="format"),
+        pytest.param([], "missing argument 'IMAGE'", id="no-image"),
+    ],
+)
+def test_usage_errors_before_any_engine(args: list[str], needle: str) -> None:
+    assert_one_line_error(run_dkr("layers", *args), 2, needle, "dkr layers --help")
