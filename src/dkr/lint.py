@@ -32,7 +32,6 @@ from dkr.dockerfile import (
 from dkr.models import Finding
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dkr import render
-from dkr.cli import AppState
 from dkr.engine.layers import build_record_path, cache_dir, last_build, match_steps
 from dkr.models import BuildStep, ImageLayers, Layer, instruction_of
 from dkr.render.layers import layers_json, render_layers
 from tests.helpers import assert_one_line_error, run_dkr
+from tests.unit.fake_engine import FakeEngine
 
 DATA = Path(__file__).parent / "data"
 # `docker build` of FROM base; WORKDIR /app; COPY small; COPY big; RUN; ENV; CMD; two --label steps.
@@ -226,14 +227,33 @@ def test_json_contract() -> None:
 
 
 @pytest.fixture
-def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    def engine(self: AppState) -> None:
-        raise AssertionError("an Engine was created")
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEngine]:
+    """The recorded history served by a fake Engine, and an empty dkr cache."""
+    payload = json.loads((DATA / "history_classic.json").read_text())
+    with FakeEngine(tmp_path / "engine.sock") as engine:
+        missing = {"message": "No such image: nope:latest"}
+        engine.route("GET", r"/images/[^/]+/history", lambda m, p, b: (404, missing))
+        engine.route("GET", r"/images/app:1/history", lambda m, p, b: (200, payload))  # tried first
+        monkeypatch.setenv("DOCKER_HOST", engine.url)
+        monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path / "cache"))
+        yield engine
 
-    monkeypatch.setattr(AppState, "engine", property(engine))
+
+def test_cli_one_history_request(fake: FakeEngine, tmp_path: Path) -> None:
+    res = run_dkr("layers", "app:1")
+    assert res.code == 0, res.err
+    assert [r for r in fake.requests if "/history" in r] == ["GET /v1.41/images/app:1/history"]
+    assert len(res.out.splitlines()) == 13
+    write_record(tmp_path / "cache" / "builds" / f"{IMAGE_ID[7:]}.json", IMAGE_ID, record(3))
+    res = run_dkr("layers", "app:1", "--format", "json")
+    assert [row["cached"] for row in json.loads(res.out)["layers"]][3:6] == [None, True, True]
 
 
-@pytest.mark.usefixtures("no_engine")
+def test_cli_no_such_image(fake: FakeEngine) -> None:
+    res = run_dkr("layers", "nope")
+    assert_one_line_error(res, 1, "no such image: nope:latest", "build or pull it first")
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -241,5 +261,6 @@ def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.param([], "missing argument 'IMAGE'", id="no-image"),
     ],
 )
-def test_usage_errors_before_any_engine(args: list[str], needle: str) -> None:
+def test_usage_errors_before_any_engine_call(fake: FakeEngine, args: list[str], needle: str) -> None:
     assert_one_line_error(run_dkr("layers", *args), 2, needle, "dkr layers --help")
+    assert fake.requests == []
