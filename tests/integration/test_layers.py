@@ -15,6 +15,7 @@ from typing import Any
 import docker
 import pytest
 
+from tests.helpers import Result, assert_one_line_error
 from tests.integration.support import LABELS, dkr, unique
 
 #: the steps of the image built below, after FROM (the builder adds one LABEL step per --label at the end)
@@ -74,14 +75,8 @@ def cache_dir(tmp_path: Path) -> dict[str, str]:
     return {"DKR_CACHE_DIR": str(tmp_path / "cache")}
 
 
-def assert_one_line_failure(res: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
-    assert res.returncode == code, res.stderr
-    assert res.stdout == ""
-    lines = res.stderr.splitlines()
-    assert 1 <= len(lines) <= 2 and lines[0].startswith("dkr: error: "), res.stderr
-    assert "Traceback" not in res.stderr
-    for needle in needles:
-        assert needle in res.stderr
+def as_result(res: subprocess.CompletedProcess[str]) -> Result:
+    return Result(res.returncode, res.stdout, res.stderr)
 
 
 def test_json_equals_the_engines_history(
@@ -162,9 +157,9 @@ def _api(requests: list[str]) -> str:
 
 def test_no_such_image(cache_dir: dict[str, str]) -> None:
     res = dkr("layers", unique("missing"), env=cache_dir)
-    assert_one_line_failure(res, 1, "no such image", "build or pull it first")
+    assert_one_line_error(as_result(res), 1, "no such image", "build or pull it first")
 
 
 def test_unreachable_engine(tmp_path: Path) -> None:
     res = dkr("-H", f"unix://{tmp_path}/nothing.sock", "layers", "img")
-    assert_one_line_failure(res, 1, "cannot connect to the Docker Engine", "no such socket")
+    assert_one_line_error(as_result(res), 1, "cannot connect to the Docker Engine", "no such socket")
