@@ -14,7 +14,7 @@ import pytest
 from dkr import render
 from dkr.engine.layers import build_record_path, cache_dir, last_build, match_steps
 from dkr.models import BuildStep, ImageLayers, Layer, instruction_of
-from dkr.render.layers import layers_json, render_layers
+from dkr.render.layers import biggest, layers_json, render_layers
 from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine
 
@@ -197,6 +197,19 @@ def test_cache_column_with_a_record() -> None:
     assert err.endswith("; last dkr build: 2 of 8 steps from the cache\n")
     rows = json.loads(draw(result, "json")[0])["layers"]
     assert [(r["step"], r["cached"]) for r in rows[3:6]] == [(None, None), (2, True), (3, True)]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        pytest.param([1_980_000, 16, 2_000_000], [2, 0], id="tiny-layer-is-not-big"),
+        pytest.param([0, 0], [], id="all-empty"),
+        pytest.param([10, 10, 10, 10, 10], [0, 1, 2], id="ties-keep-order"),
+    ],
+)
+def test_biggest(sizes: list[int], expected: list[int]) -> None:
+    layers = tuple(Layer(f"sha256:{i}", 0, "", size) for i, size in enumerate(sizes))
+    assert biggest(ImageLayers("x", "sha256:x", layers)) == expected
 
 
 def test_biggest_layers_highlighted_on_a_terminal() -> None:

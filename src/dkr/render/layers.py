@@ -13,6 +13,8 @@ from dkr.models import ImageLayers
 
 #: how many of the biggest layers are highlighted on a terminal
 HIGHLIGHT = 3
+#: ...among the layers holding at least this share of the image (a 16-byte layer is never "big")
+MIN_SHARE = 0.05
 INSTRUCTION_WIDTH = 60
 
 
@@ -49,11 +51,10 @@ def layers_json(result: ImageLayers) -> dict[str, Any]:
 
 
 def biggest(result: ImageLayers, n: int = HIGHLIGHT) -> list[int]:
-    """Indexes (0-based) of the n biggest non-empty layers."""
-    ranked = sorted(
-        (i for i, layer in enumerate(result.layers) if layer.size), key=lambda i: -result.layers[i].size
-    )
-    return ranked[:n]
+    """Indexes (0-based) of the n biggest layers, among those holding at least MIN_SHARE of the image."""
+    floor = max(1, MIN_SHARE * result.total_size)
+    ranked = sorted(range(len(result.layers)), key=lambda i: -result.layers[i].size)
+    return [i for i in ranked[:n] if result.layers[i].size >= floor]
 
 
 def render_layers(result: ImageLayers, fmt: str) -> None:
