@@ -90,6 +90,7 @@ def _debug_env() -> bool:
 #: Command modules under dkr.commands, one per line; each has `register(app)`. Importing them is cheap: they
 #: import the core (and so the SDK) only inside their command functions.
 COMMANDS = (
+    "build",
     "layers",
     "lint",
     "ps",

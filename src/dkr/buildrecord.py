@@ -1,0 +1,92 @@
+"""dkr's small record of its last successful build of each context + Dockerfile, so that a rebuild can say
+which files changed. One JSON file per pair in the user's cache folder: $DKR_CACHE_DIR, else
+$XDG_CACHE_HOME/dkr, else ~/.cache/dkr. A record holds fingerprints, never file contents or build arg values.
+Losing it only costs the explanation: reading and writing never fail a build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from dkr.cache_report import PreviousBuild
+
+VERSION = 1
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("DKR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "dkr"
+
+
+def record_path(root: str, dockerfile_path: str) -> Path:
+    key = hashlib.sha256(f"{root}\0{dockerfile_path}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / "builds" / f"{key}.json"
+
+
+def digest_args(args: Mapping[str, str]) -> dict[str, str]:
+    """Build arg values may be secrets: keep only enough to tell that one changed."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in args.items()}
+
+
+def load(root: str, dockerfile_path: str) -> PreviousBuild | None:
+    try:
+        data = json.loads(record_path(root, dockerfile_path).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    try:
+        return PreviousBuild(
+            instructions=tuple(str(i) for i in data["instructions"]),
+            layers=tuple(str(i) for i in data["layers"]),
+            build_args={str(k): str(v) for k, v in data["build_args"].items()},
+            files={str(k): list(v) for k, v in data["files"].items()},
+        )
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def save(
+    root: str,
+    dockerfile_path: str,
+    *,
+    image_id: str,
+    instructions: Sequence[str],
+    layers: Sequence[str],
+    build_args: Mapping[str, str],
+    files: Mapping[str, Sequence[object]],
+) -> None:
+    record: dict[str, Any] = {
+        "version": VERSION,
+        "context": root,
+        "dockerfile": dockerfile_path,
+        "image_id": image_id,
+        "instructions": list(instructions),
+        "layers": list(layers),
+        "build_args": digest_args(build_args),
+        "files": {k: list(v) for k, v in files.items()},
+    }
+    path = record_path(root, dockerfile_path)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # write-then-rename: a concurrent build never reads half a record
+        fd, tmp = tempfile.mkstemp(prefix=".record-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(record, fh, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

@@ -1,0 +1,60 @@
+"""dkr build: build an image with live steps, a layer cache that explains itself, and the id on stdout."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from dkr.buildspec import parse_build_args, parse_key_values, parse_tag
+from dkr.errors import UsageError
+from dkr.models import BuildRequest
+
+
+def build(
+    ctx: typer.Context,
+    path: str = typer.Argument(".", metavar="PATH", help="The build context folder."),
+    tag: list[str] = typer.Option(
+        [], "-t", "--tag", metavar="NAME[:TAG]", help="Name the image (repeatable)."
+    ),
+    file: str | None = typer.Option(
+        None, "-f", "--file", metavar="FILE", help="The Dockerfile (default: PATH/Dockerfile)."
+    ),
+    build_arg: list[str] = typer.Option(
+        [], "--build-arg", metavar="KEY=VALUE", help="Set a build-time variable."
+    ),
+    label: list[str] = typer.Option([], "--label", metavar="KEY=VALUE", help="Set a label on the image."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the layer cache."),
+    pull: bool = typer.Option(False, "--pull", help="Always try to pull a newer version of the base image."),
+    quiet: bool = typer.Option(
+        False, "-q", "--quiet", help="No progress on stderr (stdout is the id either way)."
+    ),
+    format: str = typer.Option("", "--format", metavar="json", help="json: one JSON object on stdout."),
+) -> None:
+    """Build an image from a Dockerfile; print its id on stdout and explain the layer cache on stderr."""
+    from dkr.cli import state
+
+    if format not in ("", "json"):
+        raise UsageError(f"invalid --format '{format}' (expected json)", "build")
+    request = BuildRequest(
+        context=path,
+        dockerfile=file,
+        tags=tuple(parse_tag(t) for t in tag),
+        build_args=parse_build_args(build_arg, os.environ),
+        labels=parse_key_values(label, "--label"),
+        no_cache=no_cache,
+        pull=pull,
+    )
+
+    from dkr.engine.build import build as run_build
+    from dkr.render.build import BuildView, render_result, render_summary
+
+    with BuildView(quiet=quiet) as view:
+        result = run_build(state(ctx).engine, request, view.on_event)
+    if not quiet:
+        render_summary(result)
+    render_result(result, as_json=format == "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)

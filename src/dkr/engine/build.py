@@ -1,0 +1,188 @@
+"""Images: build one through the classic builder (the SDK's low-level streaming APIClient.build), with live
+step events and an explanation of the layer cache. `dkr build` and `dkr up` both call `build()`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import docker.errors
+import requests
+
+from dkr import buildrecord
+from dkr.buildcontext import ContextPlan, Signature, plan_context, stream_context
+from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
+from dkr.cache_report import explain
+from dkr.engine.client import Engine, api_message
+from dkr.errors import DkrError, EngineError
+from dkr.models import BuildRequest, BuildResult
+
+EventHandler = Callable[[BuildEvent], None]
+
+
+class BuildError(DkrError):
+    """The build failed inside the Engine (a step, or the Dockerfile); `failure` has the step and output."""
+
+    def __init__(self, message: str, failure: BuildFailed | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.failure = failure
+
+
+def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None = None) -> BuildResult:
+    """Build `request`; report progress to `on_event`; return the image and its steps, or raise a DkrError.
+
+    The context and Dockerfile are checked (and the context listed) before anything is sent. On Ctrl-C the
+    upload or stream is closed, the step's container removed, and KeyboardInterrupt re-raised.
+    """
+    emit: EventHandler = on_event or (lambda _event: None)
+    plan = plan_context(request.context, request.dockerfile)
+    previous = buildrecord.load(plan.root, plan.dockerfile_path)
+    emit(ContextReady(plan.root, plan.files, plan.size))
+    signatures: dict[str, Signature] = {}
+    log = BuildLog()
+    started = time.monotonic()
+    api = engine.api
+    responses: list[requests.Response] = []
+
+    def keep_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        responses.append(response)
+
+    try:
+        with engine.errors("cannot build"):
+            # The SDK's build() returns only the decoded stream; a response hook keeps the HTTP response so
+            # that Ctrl-C can close it, which makes the Engine cancel the build.
+            api.hooks["response"].append(keep_response)
+            try:
+                stream = api.build(**_build_args(plan, request, signatures))
+            finally:
+                api.hooks["response"].remove(keep_response)
+            for item in _items(stream, plan):
+                for event in log.feed(item):
+                    emit(event)
+                if log.failure is not None:
+                    break
+            for event in log.close():
+                emit(event)
+    except KeyboardInterrupt:
+        _abort(engine, responses, log.running_container)
+        raise
+    finally:
+        for response in responses:
+            response.close()
+    if log.failure is not None:
+        raise _step_error(log.failure)
+    if not log.image_id:
+        raise EngineError("the Engine ended the build without an image id")
+    with engine.errors("cannot tag the image"):
+        for extra in request.tags[1:]:
+            repo, tag = _split_tag(extra)
+            api.tag(log.image_id, repo, tag)
+    steps = tuple(log.steps)
+    explanation = explain(
+        steps,
+        no_cache=request.no_cache,
+        previous=previous,
+        files=signatures,
+        build_args=buildrecord.digest_args(request.build_args),
+    )
+    buildrecord.save(
+        plan.root,
+        plan.dockerfile_path,
+        image_id=log.image_id,
+        instructions=[s.instruction for s in steps],
+        layers=[s.layer_id for s in steps],
+        build_args=request.build_args,
+        files=signatures,
+    )
+    return BuildResult(
+        id=log.image_id,
+        tags=request.tags,
+        steps=steps,
+        total_steps=log.total or len(steps),
+        seconds=time.monotonic() - started,
+        explanation=explanation,
+        context_files=plan.files,
+        context_bytes=plan.size,
+        warnings=tuple(log.warnings),
+    )
+
+
+def _build_args(plan: ContextPlan, request: BuildRequest, signatures: dict[str, Signature]) -> dict[str, Any]:
+    return {
+        # custom_context with a generator: the SDK posts it as a chunked body, read while it is sent
+        "fileobj": stream_context(plan, signatures),
+        "custom_context": True,
+        "dockerfile": plan.dockerfile,
+        "tag": request.tags[0] if request.tags else None,
+        "nocache": request.no_cache,
+        "pull": request.pull,
+        # remove intermediate containers, also after a failed step
+        "rm": True,
+        "forcerm": True,
+        "buildargs": dict(request.build_args) or None,
+        "labels": dict(request.labels) or None,
+        "target": request.target,
+        "decode": True,
+        # no read deadline: a RUN may stay silent for a long time
+        "timeout": None,
+    }
+
+
+def _items(stream: Iterator[Any], plan: ContextPlan) -> Iterator[Any]:
+    """The decoded stream; an error the Engine answers before streaming (a Dockerfile it cannot parse)
+    surfaces as the SDK's APIError on the first read."""
+    try:
+        yield from stream
+    except docker.errors.APIError as exc:
+        message = api_message(exc)
+        if "dockerfile parse error" in message.lower() or exc.status_code == 400:
+            raise BuildError(f"{_shown_dockerfile(plan)}: {message}") from exc
+        raise
+
+
+def _shown_dockerfile(plan: ContextPlan) -> str:
+    rel = os.path.relpath(plan.dockerfile_path)
+    return rel if not rel.startswith("..") else plan.dockerfile_path
+
+
+def _step_error(failure: BuildFailed) -> BuildError:
+    if failure.index == 0:
+        return BuildError(f"the build failed: {failure.message}", failure)
+    where = f"step {failure.index}/{failure.total} `{failure.instruction}`"
+    keyword = failure.instruction.split(None, 1)[0].upper() if failure.instruction else ""
+    if failure.exit_code is not None:
+        hint = None
+        if failure.last_layer:
+            layer = failure.last_layer
+            hint = f"To debug, start a shell in the layer before it: docker run --rm -it {layer} sh"
+        return BuildError(f"{where} failed with exit code {failure.exit_code}", failure, hint)
+    if keyword == "FROM":
+        image = failure.instruction.split()[1] if len(failure.instruction.split()) > 1 else "the image"
+        return BuildError(
+            f"{where} failed: {image} is not present locally and could not be pulled: {failure.message}",
+            failure,
+            f"Build or load {image} first (docker images lists what is present), or fix its name.",
+        )
+    return BuildError(f"{where} failed: {failure.message}", failure)
+
+
+def _split_tag(ref: str) -> tuple[str, str]:
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        return ref[:colon], ref[colon + 1 :]
+    return ref, "latest"
+
+
+def _abort(engine: Engine, responses: list[requests.Response], container: str | None) -> None:
+    """Ctrl-C: close the connection (the Engine then cancels the build and, with forcerm, removes its
+    container), and remove the step's container ourselves as well, in case the Engine is slower than us."""
+    for response in responses:
+        with contextlib.suppress(Exception):
+            response.close()
+    if container:
+        with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+            engine.api.remove_container(container, force=True)

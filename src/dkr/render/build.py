@@ -1,0 +1,182 @@
+"""`dkr build` on screen: live steps on stderr (rich on a terminal, one plain line per finished step when
+piped), the cache summary, a failing step's last output, and the result (image id or JSON) on stdout."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from dkr import render
+from dkr.buildlog import (
+    BuildEvent,
+    BuildFailed,
+    BuildWarning,
+    ContextReady,
+    StepFinished,
+    StepOutput,
+    StepStarted,
+)
+from dkr.cache_report import summary_line
+from dkr.models import BuildResult, BuildStep
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.live import Live
+
+#: Lines of the running step's output shown in the live view.
+LIVE_TAIL = 6
+
+
+def human_size(size: float) -> str:
+    """Decimal units, as docker prints sizes (`4.1 kB`)."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"  # pragma: no cover - loop always returns
+
+
+def step_line(step: BuildStep) -> str:
+    """`step 4/7  ran 2.3s   RUN npm install` (plain, piped)."""
+    width = len(f"{step.total}/{step.total}")
+    status = "cached" if step.cached else f"ran {step.seconds:.1f}s"
+    return f"step {f'{step.index}/{step.total}':>{width}}  {status:<11} {step.instruction}"
+
+
+class BuildView:
+    """Receives the core's build events and draws them on stderr."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        s = render.streams()
+        self.quiet = quiet
+        self.live_mode = s.err_tty and not quiet
+        self._console: Console | None = None
+        self._live: Live | None = None
+        self._running: StepStarted | None = None
+        self._started = 0.0
+        self._tail: deque[str] = deque(maxlen=LIVE_TAIL)
+
+    def __enter__(self) -> BuildView:
+        if self.live_mode:
+            from rich.live import Live
+
+            self._console = render.streams().console(stderr=True)
+            self._live = Live(
+                get_renderable=self._renderable,
+                console=self._console,
+                transient=True,
+                refresh_per_second=8,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._live.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._live is not None:
+            self._running = None
+            self._live.stop()
+            self._live = None
+
+    # -- events
+
+    def on_event(self, event: BuildEvent) -> None:
+        if isinstance(event, BuildFailed):
+            self._running = None
+            self._failed(event)
+        elif self.quiet:
+            return
+        elif isinstance(event, ContextReady):
+            files = f"{event.files} file{'s' if event.files != 1 else ''}"
+            self._print(f"sending build context: {files}, {human_size(event.size)}", "dim")
+        elif isinstance(event, StepStarted):
+            self._running = event
+            self._started = time.monotonic()
+            self._tail.clear()
+        elif isinstance(event, StepOutput):
+            self._tail.append(event.line)
+        elif isinstance(event, StepFinished):
+            self._running = None
+            self._finished(event.step)
+        elif isinstance(event, BuildWarning):
+            self._print(f"dkr: warning: {event.message}", "yellow")
+
+    def _finished(self, step: BuildStep) -> None:
+        if self._console is None:
+            render.note(step_line(step))
+            return
+        from rich.text import Text
+
+        width = len(f"{step.total}/{step.total}")
+        line = Text(f"step {f'{step.index}/{step.total}':>{width}}  ")
+        line.append(f"{'cached':<11}" if step.cached else f"{f'ran {step.seconds:.1f}s':<11}",
+                    style="green" if step.cached else "yellow")
+        line.append(" " + step.instruction)
+        self._console.print(line, overflow="ellipsis", no_wrap=True)
+
+    def _failed(self, event: BuildFailed) -> None:
+        lines: list[str] = []
+        if event.tail:
+            where = f"step {event.index}/{event.total} `{event.instruction}`"
+            lines.append(f"{where}: its last output")
+            lines.extend(f"  | {line}" for line in event.tail)
+        if event.exit_code is not None:
+            lines.append(f"  {event.message}")
+        for line in lines:
+            self._print(line, None)
+
+    def _print(self, text: str, style: str | None) -> None:
+        if self._console is not None:
+            from rich.text import Text
+
+            self._console.print(Text(text, style=style or ""), overflow="fold")
+        else:
+            render.note(text)
+
+    # -- the live region: the running step and its latest output
+
+    def _renderable(self) -> RenderableType:
+        from rich.console import Group
+        from rich.spinner import Spinner
+        from rich.text import Text
+
+        running = self._running
+        if running is None:
+            return Text("")
+        elapsed = time.monotonic() - self._started
+        title = Text(f"step {running.index}/{running.total}  ")
+        title.append(running.instruction, style="bold")
+        title.append(f"  {elapsed:.1f}s", style="dim")
+        parts: list[RenderableType] = [Spinner("dots", text=title)]
+        for line in self._tail:
+            parts.append(Text("    " + line, style="dim", no_wrap=True, overflow="ellipsis"))
+        return Group(*parts)
+
+
+def render_summary(result: BuildResult) -> None:
+    """The end of a build, on stderr: the image, the cache in numbers, and where and why it broke."""
+    total = len(result.steps)
+    ran = total - result.cached_steps
+    names = f" ({', '.join(result.tags)})" if result.tags else ""
+    if ran == 0:
+        counts = f"all {total} step{'s' if total != 1 else ''} came from the layer cache"
+    else:
+        counts = f"{total} steps, {result.cached_steps} from the layer cache, {ran} ran"
+    render.note(f"built {result.id[:19]}{names} in {result.seconds:.1f}s: {counts}")
+    if result.explanation is not None:
+        render.note(summary_line(result.explanation))
+        if result.explanation.advice:
+            render.hint(result.explanation.advice)
+
+
+def render_result(result: BuildResult, as_json: bool) -> None:
+    """stdout: the image id alone (`IMG=$(dkr build .)`), or the contract's JSON object."""
+    if as_json:
+        render.result(json.dumps(result.to_json()))
+    else:
+        render.result(result.id)
