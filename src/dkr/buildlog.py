@@ -47,8 +47,8 @@ class LineBuffer:
         return [p.removesuffix("\r") for p in pieces]
 
     def close(self) -> list[str]:
-        rest, self._partial = self._partial, ""
-        return [rest.removesuffix("\r")] if rest else []
+        rest, self._partial = self._partial.removesuffix("\r"), ""
+        return [rest] if rest else []
 
 
 def clean_line(line: str) -> str:

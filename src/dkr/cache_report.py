@@ -77,7 +77,7 @@ _URL = re.compile(r"^(https?://|git@|git://)")
 
 def copy_sources(instruction: str) -> list[str] | None:
     """The context paths a COPY or ADD copies, as written; None if it is no COPY/ADD or copies from a stage
-    or an image (`--from=`). Shell form splits on whitespace, JSON form is a list, as the builder reads them."""
+    or an image (`--from=`). Shell form splits on whitespace, JSON form is a list (as the builder reads)."""
     parts = instruction.strip().split(None, 1)
     if len(parts) != 2 or parts[0].upper() not in ("COPY", "ADD"):
         return None
@@ -264,8 +264,8 @@ def summary_line(expl: CacheExplanation) -> str:
     step = expl.step
     head = f"step {step.index}/{step.total} `{step.instruction}` "
     if expl.reason == "no-cache":
-        count = 1 + len(expl.reran_after)
-        return f"{head}and every step after it ran: --no-cache ({count} step{'s' if count != 1 else ''} ran)"
+        ran = (step.index, *expl.reran_after)
+        return f"--no-cache: step{'s' if len(ran) > 1 else ''} {step_ranges(ran)} ran without the layer cache"
     text = f"{head}ran: {expl.detail}" if expl.reason == "no-record" else f"{head}re-ran: {expl.detail}"
     if expl.reran_after:
         many = len(expl.reran_after) > 1

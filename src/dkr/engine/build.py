@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -73,7 +74,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         for response in responses:
             response.close()
     if log.failure is not None:
-        raise _step_error(log.failure)
+        raise _step_error(log.failure, pulling=request.pull)
     if not log.image_id:
         raise EngineError("the Engine ended the build without an image id")
     with engine.errors("cannot tag the image"):
@@ -136,10 +137,14 @@ def _items(stream: Iterator[Any], plan: ContextPlan) -> Iterator[Any]:
     surfaces as the SDK's APIError on the first read."""
     try:
         yield from stream
+    except docker.errors.StreamParseError as exc:
+        raise EngineError(f"cannot build: the Engine's build output could not be read ({exc})") from exc
     except docker.errors.APIError as exc:
         message = api_message(exc)
-        if "dockerfile parse error" in message.lower() or exc.status_code == 400:
-            raise BuildError(f"{_shown_dockerfile(plan)}: {message}") from exc
+        if exc.status_code == 400 or "dockerfile parse error" in message.lower():
+            # "dockerfile parse error line 2: unknown instruction: FORM"
+            detail = re.sub(r"(?i)^dockerfile parse error (on )?", "", message)
+            raise BuildError(f"invalid Dockerfile ({_shown_dockerfile(plan)}): {detail}") from exc
         raise
 
 
@@ -148,7 +153,7 @@ def _shown_dockerfile(plan: ContextPlan) -> str:
     return rel if not rel.startswith("..") else plan.dockerfile_path
 
 
-def _step_error(failure: BuildFailed) -> BuildError:
+def _step_error(failure: BuildFailed, pulling: bool = False) -> BuildError:
     if failure.index == 0:
         return BuildError(f"the build failed: {failure.message}", failure)
     where = f"step {failure.index}/{failure.total} `{failure.instruction}`"
@@ -161,6 +166,12 @@ def _step_error(failure: BuildFailed) -> BuildError:
         return BuildError(f"{where} failed with exit code {failure.exit_code}", failure, hint)
     if keyword == "FROM":
         image = failure.instruction.split()[1] if len(failure.instruction.split()) > 1 else "the image"
+        if pulling:
+            return BuildError(
+                f"{where} failed: --pull could not pull {image}: {failure.message}",
+                failure,
+                "Leave out --pull to build from the image that is present locally.",
+            )
         return BuildError(
             f"{where} failed: {image} is not present locally and could not be pulled: {failure.message}",
             failure,

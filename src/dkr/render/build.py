@@ -82,12 +82,15 @@ class BuildView:
             self._running = None
             self._live.stop()
             self._live = None
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            render.note("build interrupted")
 
     # -- events
 
     def on_event(self, event: BuildEvent) -> None:
         if isinstance(event, BuildFailed):
             self._running = None
+            self._refresh()
             self._failed(event)
         elif self.quiet:
             return
@@ -98,6 +101,7 @@ class BuildView:
             self._running = event
             self._started = time.monotonic()
             self._tail.clear()
+            self._refresh()
         elif isinstance(event, StepOutput):
             self._tail.append(event.line)
         elif isinstance(event, StepFinished):
@@ -106,7 +110,14 @@ class BuildView:
         elif isinstance(event, BuildWarning):
             self._print(f"dkr: warning: {event.message}", "yellow")
 
+    def _refresh(self) -> None:
+        # redraw now, not at the next tick: a line printed above the live region would otherwise be
+        # followed by a frame of the step that just finished
+        if self._live is not None:
+            self._live.refresh()
+
     def _finished(self, step: BuildStep) -> None:
+        self._refresh()
         if self._console is None:
             render.note(step_line(step))
             return
@@ -114,8 +125,10 @@ class BuildView:
 
         width = len(f"{step.total}/{step.total}")
         line = Text(f"step {f'{step.index}/{step.total}':>{width}}  ")
-        line.append(f"{'cached':<11}" if step.cached else f"{f'ran {step.seconds:.1f}s':<11}",
-                    style="green" if step.cached else "yellow")
+        line.append(
+            f"{'cached':<11}" if step.cached else f"{f'ran {step.seconds:.1f}s':<11}",
+            style="green" if step.cached else "yellow",
+        )
         line.append(" " + step.instruction)
         self._console.print(line, overflow="ellipsis", no_wrap=True)
 

@@ -1,0 +1,306 @@
+"""dkr build against the real Engine: the tutorial's cache lesson, scripts' stdout, options read back from the
+image, and every failure (exit code, message, nothing left behind)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from tests.integration.support import LABELS, SESSION, dkr, unique
+
+LABEL_ARGS = [arg for k, v in LABELS.items() for arg in ("--label", f"{k}={v}")]
+
+
+@pytest.fixture
+def cache_env(tmp_path: Path) -> dict[str, str]:
+    """dkr's build records go to a temporary folder, never the user's cache."""
+    return {"DKR_CACHE_DIR": str(tmp_path / "dkr-cache")}
+
+
+@pytest.fixture
+def images(client: docker.DockerClient) -> Iterator[list[str]]:
+    """Image ids a test built; removed at the end (newest first, so shared parent layers go last)."""
+    made: list[str] = []
+    yield made
+    for image in reversed(made):
+        with contextlib.suppress(docker.errors.APIError):
+            client.images.remove(image, force=True)
+
+
+def build(ctx: Path, env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return dkr("build", *LABEL_ARGS, *args, str(ctx), env=env, **kwargs)
+
+
+def read_file(client: docker.DockerClient, image: str, path: str) -> bytes:
+    """A file's content in an image, through a created (never started) labelled container."""
+    ctr = client.containers.create(image, "true", labels=LABELS)
+    try:
+        stream, _ = ctr.get_archive(path)
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            member = tar.getmembers()[0]
+            data = tar.extractfile(member)
+            assert data is not None
+            return data.read()
+    finally:
+        ctr.remove(force=True)
+
+
+def containers_running(client: docker.DockerClient, marker: str) -> list[str]:
+    return [c["Id"] for c in client.api.containers(all=True) if marker in (c.get("Command") or "")]
+
+
+@pytest.fixture
+def tutorial(tmp_path: Path, base_image: str) -> Path:
+    """The tutorial's Dockerfile: dependencies installed before the app is copied."""
+    ctx = tmp_path / "app"
+    ctx.mkdir()
+    token = unique("tut")
+    (ctx / "package.json").write_text(json.dumps({"name": token, "dependencies": {"left-pad": "1"}}))
+    (ctx / "server.js").write_text("console.log('v1')\n")
+    (ctx / "Dockerfile").write_text(
+        f"FROM {base_image}\n"
+        "WORKDIR /app\n"
+        "COPY package.json /app\n"
+        f"RUN echo 'installing {token}' && mkdir node_modules && cp package.json node_modules/installed\n"
+        "COPY . /app\n"
+        "EXPOSE 80\n"
+        'CMD ["cat", "/app/server.js"]\n'
+    )
+    return ctx
+
+
+def test_rebuild_after_an_app_change_explains_the_cache(
+    client: docker.DockerClient, tutorial: Path, cache_env: dict[str, str], images: list[str]
+) -> None:
+    tag = f"dkrtest-app:{SESSION}"
+    first = build(tutorial, cache_env, "-t", tag, "--format", "json")
+    assert first.returncode == 0, first.stderr
+    images.append(json.loads(first.stdout)["id"])
+
+    (tutorial / "server.js").write_text("console.log('v2')\n")
+    second = build(tutorial, cache_env, "-t", tag, "--format", "json")
+    assert second.returncode == 0, second.stderr
+    data = json.loads(second.stdout)
+    images.append(data["id"])
+
+    steps = {s["index"]: s for s in data["steps"]}
+    assert [steps[i]["cached"] for i in (1, 2, 3, 4)] == [True] * 4, "every step up to the install is cached"
+    assert steps[5]["instruction"] == "COPY . /app"
+    assert data["first_miss"] == 5
+    assert data["cached_steps"] == 4
+    assert data["total_steps"] == len(data["steps"]) == 9  # 7 in the Dockerfile, then one per --label
+    assert [s["instruction"] for s in data["steps"][-2:]] == [
+        f"LABEL {k}={v}" for k, v in sorted(LABELS.items())
+    ]
+    assert (
+        "step 5/9 `COPY . /app` re-ran: 1 file changed (server.js); steps 6-9 re-ran after it"
+        in second.stderr
+    )
+
+    # read back what the Engine built
+    image = client.images.get(data["id"])
+    assert image.id == data["id"] and tag in image.tags
+    assert image.labels == LABELS
+    assert image.attrs["Config"]["ExposedPorts"] == {"80/tcp": {}}
+    assert image.attrs["Config"]["Cmd"] == ["cat", "/app/server.js"]
+    assert read_file(client, data["id"], "/app/server.js") == b"console.log('v2')\n"
+
+
+def test_stdout_is_the_image_id_alone_for_scripts(
+    client: docker.DockerClient, tutorial: Path, cache_env: dict[str, str], images: list[str]
+) -> None:
+    tags = [f"dkrtest-app:{SESSION}-a", f"dkrtest-app/second:{SESSION}"]
+    res = build(tutorial, cache_env, "-q", "-t", tags[0], "-t", tags[1])
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    image_id = res.stdout.strip()
+    images.append(image_id)
+    assert res.stdout == image_id + "\n" and image_id.startswith("sha256:")
+    assert sorted(client.images.get(image_id).tags) == sorted(tags)
+
+
+def test_build_args_labels_file_and_no_cache(
+    client: docker.DockerClient, tmp_path: Path, base_image: str, cache_env: dict[str, str], images: list[str]
+) -> None:
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile.alt").write_text(
+        f"FROM {base_image}\nARG GREETING=hi\nRUN echo $GREETING > /greeting\n"
+    )
+    args = ("-f", str(ctx / "Dockerfile.alt"), "--build-arg", "GREETING=hello", "--label", "extra=x=y")
+    first = build(ctx, cache_env, *args, "--format", "json")
+    assert first.returncode == 0, first.stderr
+    images.append(json.loads(first.stdout)["id"])
+    image = client.images.get(json.loads(first.stdout)["id"])
+    assert image.labels == {**LABELS, "extra": "x=y"}
+    assert read_file(client, image.id, "/greeting") == b"hello\n"
+
+    again = build(ctx, cache_env, *args, "--no-cache", "--format", "json")
+    assert again.returncode == 0, again.stderr
+    data = json.loads(again.stdout)
+    images.append(data["id"])
+    assert [s["cached"] for s in data["steps"]] == [True] + [False] * (len(data["steps"]) - 1)
+    assert data["first_miss"] == 2
+    assert "--no-cache: steps 2-6 ran without the layer cache" in again.stderr
+
+
+# --- failures -----------------------------------------------------------------------------------------------
+
+
+def test_missing_context_or_dockerfile_fails_before_any_upload(
+    tmp_path: Path, cache_env: dict[str, str]
+) -> None:
+    from tests.integration.proxy import CountingProxy
+
+    (tmp_path / "empty").mkdir()
+    cases = [
+        ([str(tmp_path / "nope")], "build context folder '", "does not exist"),
+        ([str(tmp_path / "empty")], "no Dockerfile in '", "-f FILE"),
+        (["-f", str(tmp_path / "Missing.df"), str(tmp_path / "empty")], "Missing.df' does not exist", ""),
+    ]
+    with CountingProxy(tmp_path / "proxy.sock") as proxy:
+        for args, needle, more in cases:
+            res = dkr("-H", f"unix://{proxy.path}", "build", *args, env=cache_env)
+            assert res.returncode == 1
+            assert res.stdout == ""
+            assert res.stderr.startswith("dkr: error: ") and needle in res.stderr and more in res.stderr
+            assert len(res.stderr.splitlines()) <= 2 and "Traceback" not in res.stderr
+    assert proxy.requests == [], "no Engine request at all, so nothing was uploaded"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(
+            ["--build-arg", "DKR_TEST_SURELY_UNSET"], "invalid --build-arg 'DKR_TEST_SURELY_UNSET'", id="arg"
+        ),
+        pytest.param(["--label", "novalue"], "invalid --label 'novalue' (expected KEY=VALUE", id="label"),
+    ],
+)
+def test_bad_key_value_is_a_usage_error(tutorial: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+    from tests.integration.proxy import CountingProxy
+
+    with CountingProxy(tmp_path / "proxy.sock") as proxy:
+        res = dkr("-H", f"unix://{proxy.path}", "build", *args, str(tutorial))
+    assert (res.returncode, res.stdout) == (2, "")
+    assert res.stderr.splitlines() == [
+        f"dkr: error: {res.stderr.splitlines()[0][12:]}",
+        "Run 'dkr build --help' for usage.",
+    ]
+    assert needle in res.stderr
+    assert proxy.requests == []
+
+
+def test_dockerfile_syntax_error(tmp_path: Path, base_image: str, cache_env: dict[str, str]) -> None:
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nFORM oops\n")
+    res = build(tmp_path, cache_env)
+    assert (res.returncode, res.stdout) == (1, "")
+    assert res.stderr.splitlines()[-1] == (
+        f"dkr: error: invalid Dockerfile ({tmp_path / 'Dockerfile'}): line 2: unknown instruction: FORM"
+    )
+    assert "Traceback" not in res.stderr
+
+
+def test_run_that_fails_reports_its_exit_code_and_output(
+    client: docker.DockerClient, tmp_path: Path, base_image: str, cache_env: dict[str, str]
+) -> None:
+    marker = unique("runfail")
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base_image}\nRUN echo 'compiling {marker}'; echo 'error: missing thing' >&2; exit 3\n"
+    )
+    res = build(tmp_path, cache_env)
+    assert (res.returncode, res.stdout) == (1, "")
+    lines = res.stderr.splitlines()
+    instruction = f"RUN echo 'compiling {marker}'; echo 'error: missing thing' >&2; exit 3"
+    assert f"dkr: error: step 2/4 `{instruction}` failed with exit code 3" in lines
+    assert f"  | compiling {marker}" in lines and "  | error: missing thing" in lines
+    assert any("returned a non-zero code: 3" in line for line in lines), "the Engine's message"
+    assert "Traceback" not in res.stderr
+    assert containers_running(client, marker) == [], "forcerm removed the step's container"
+
+
+def test_base_image_that_cannot_be_pulled(tmp_path: Path, cache_env: dict[str, str]) -> None:
+    missing = f"dkrtest-absent-{SESSION}:none"
+    (tmp_path / "Dockerfile").write_text(f"FROM {missing}\nRUN true\n")
+    res = build(tmp_path, cache_env, timeout=90)
+    assert (res.returncode, res.stdout) == (1, "")
+    errors = [line for line in res.stderr.splitlines() if line.startswith("dkr: error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"dkr: error: step 1/4 `FROM {missing}` failed: {missing} is not present locally and could not be pulled: "
+    )
+    assert f"Build or load {missing} first" in res.stderr
+
+
+def test_ctrl_c_mid_build_exits_130_and_leaves_no_container(
+    client: docker.DockerClient, tmp_path: Path, base_image: str, cache_env: dict[str, str]
+) -> None:
+    marker = unique("ctrlc")
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN echo {marker}; sleep 60\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dkr", "build", *LABEL_ARGS, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, **cache_env},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not containers_running(client, marker):
+            assert time.monotonic() < deadline and proc.poll() is None, "the RUN step never started"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert out == "" and "Traceback" not in err
+    deadline = time.monotonic() + 15
+    while containers_running(client, marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert containers_running(client, marker) == [], "no intermediate container left behind"
+
+
+def test_twenty_thousand_files_stay_under_150_mb(
+    tmp_path: Path, base_image: str, cache_env: dict[str, str], images: list[str]
+) -> None:
+    ctx = tmp_path / "many"
+    for d in range(100):
+        folder = ctx / f"d{d:03}"
+        folder.mkdir(parents=True)
+        for f in range(200):
+            (folder / f"f{f:03}.txt").write_text(f"{d}/{f}\n" * 8)
+    (ctx / "Dockerfile").write_text(f"FROM {base_image}\nCOPY d000 /d000\n")
+    probe = (
+        "import resource, sys\n"
+        "from dkr.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe, "build", "-q", *LABEL_ARGS, str(ctx)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, **cache_env},
+    )
+    assert res.returncode == 0, res.stderr
+    images.append(res.stdout.strip())
+    peak_kb = int(res.stderr.strip().splitlines()[-1])
+    assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
+    record = next((Path(cache_env["DKR_CACHE_DIR"]) / "builds").glob("*.json"))
+    assert len(json.loads(record.read_text())["files"]) == 20_000 + 100 + 1  # files, folders, Dockerfile
