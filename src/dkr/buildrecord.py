@@ -29,8 +29,10 @@ def cache_dir() -> Path:
     return base / "dkr"
 
 
-def record_path(root: str, dockerfile_path: str) -> Path:
-    key = hashlib.sha256(f"{root}\0{dockerfile_path}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+def record_path(root: str, dockerfile_path: str, target: str | None = None) -> Path:
+    """One record per context, Dockerfile and --target (another target runs other steps)."""
+    key_text = f"{root}\0{dockerfile_path}\0{target or ''}"
+    key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return cache_dir() / "builds" / f"{key}.json"
 
 
@@ -39,9 +41,9 @@ def digest_args(args: Mapping[str, str]) -> dict[str, str]:
     return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in args.items()}
 
 
-def load(root: str, dockerfile_path: str) -> PreviousBuild | None:
+def load(root: str, dockerfile_path: str, target: str | None = None) -> PreviousBuild | None:
     try:
-        data = json.loads(record_path(root, dockerfile_path).read_text())
+        data = json.loads(record_path(root, dockerfile_path, target).read_text())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -60,6 +62,7 @@ def load(root: str, dockerfile_path: str) -> PreviousBuild | None:
 def save(
     root: str,
     dockerfile_path: str,
+    target: str | None = None,
     *,
     image_id: str,
     instructions: Sequence[str],
@@ -77,7 +80,7 @@ def save(
         "build_args": digest_args(build_args),
         "files": {k: list(v) for k, v in files.items()},
     }
-    path = record_path(root, dockerfile_path)
+    path = record_path(root, dockerfile_path, target)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         # write-then-rename: a concurrent build never reads half a record

@@ -1,11 +1,12 @@
 """dkr build against the real Engine: the tutorial's cache lesson, scripts' stdout, options read back from the
-image, and every failure (exit code, message, nothing left behind)."""
+image, .dockerignore parity with `docker build`, and every failure (exit code, message, nothing left behind)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -43,18 +44,21 @@ def build(ctx: Path, env: dict[str, str], *args: str, **kwargs: Any) -> subproce
     return dkr("build", *LABEL_ARGS, *args, str(ctx), env=env, **kwargs)
 
 
-def read_file(client: docker.DockerClient, image: str, path: str) -> bytes:
-    """A file's content in an image, through a created (never started) labelled container."""
+def archive(client: docker.DockerClient, image: str, path: str) -> tarfile.TarFile:
+    """`path` in an image, as a tar, through a created (never started) labelled container."""
     ctr = client.containers.create(image, "true", labels=LABELS)
     try:
         stream, _ = ctr.get_archive(path)
-        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-            member = tar.getmembers()[0]
-            data = tar.extractfile(member)
-            assert data is not None
-            return data.read()
+        return tarfile.open(fileobj=io.BytesIO(b"".join(stream)))
     finally:
         ctr.remove(force=True)
+
+
+def read_file(client: docker.DockerClient, image: str, path: str) -> bytes:
+    with archive(client, image, path) as tar:
+        data = tar.extractfile(tar.getmembers()[0])
+        assert data is not None
+        return data.read()
 
 
 def containers_running(client: docker.DockerClient, marker: str) -> list[str]:
@@ -156,6 +160,111 @@ def test_build_args_labels_file_and_no_cache(
     assert "--no-cache: steps 2-6 ran without the layer cache" in again.stderr
 
 
+# --- .dockerignore parity: on a tricky context, the image dkr builds holds exactly the files that the image
+# `DOCKER_BUILDKIT=0 docker build` builds holds (nested folders, `**`, `!` exceptions, case, escapes, and the
+# CLI's quirks: no walk into an excluded folder without a prefix exception, the suffix fast path of `**name`)
+
+FILES = [
+    "app.log", "important.log", "Makefile", "makefile", "SECRET.txt", "Secret.md", "secret.txt", "data.json",
+    "src/main.py", "src/lib/util.py", "src/lib/tests/test_util.py", "src/lib/test_x.py",
+    "docs/README.md", "docs/api/ref.md", "docs/guide/intro.md", "docs/guide/pic.png",
+    "build/keep/k.txt", "build/keep/deeper/k2.txt", "build/drop/d.txt", "build/top.txt",
+    "node_modules/x/i.js", "sub/node_modules/y/j.js", "sub/keep.js",
+    "tmp/keep.txt", "tmp/junk.txt", "logs/a.log", "logs/b.txt",
+    "odd dir/x y.txt", "Foo/bar.txt", "foo2/keep", "foo3/other", "a/b/c/deep.txt", "a/b/c/deep.md",
+    "weird[1].txt", "weird1.txt", "q?.txt", "axb", "a!b", "vendor/prefixcache", "vendor/cache", "cache",
+    "empty-dir/",
+]  # fmt: skip
+
+IGNORE = """\
+# a comment
+  # not a comment: a rule for a file named "# not a comment"
+*.log
+!important.log
+**/node_modules
+build/
+!build/keep/**
+docs/**/*.md
+!docs/README.md
+Secret*
+src/**/test_*.py
+tmp
+!tmp/keep.txt
+logs/
+!logs/*.txt
+foo*
+!foo2*/keep
+a/**/*.md
+weird[0-9].txt
+q\\?.txt
+a[!x]b
+/Makefile
+**cache
+!vendor/cache
+"""
+
+
+def make_context(root: Path) -> None:
+    for rel in FILES:
+        path = root / rel
+        if rel.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rel + "\n")
+    (root / ".dockerignore").write_text(IGNORE)
+
+
+def listing(client: docker.DockerClient, image: str) -> dict[str, str]:
+    """Every path under /ctx in an image, with its type and mode."""
+    with archive(client, image, "/ctx") as tar:
+        return {m.name: f"{m.type!r}:{m.mode:o}" for m in tar.getmembers()}
+
+
+@pytest.mark.parametrize("outside", [False, True], ids=["dockerfile-inside", "dockerfile-outside"])
+def test_same_files_as_docker_build(
+    client: docker.DockerClient, base_image: str, tmp_path: Path, images: list[str], outside: bool
+) -> None:
+    ctx = tmp_path / "ctx"
+    make_context(ctx)
+    dockerfile = (tmp_path if outside else ctx) / "Dockerfile"
+    dockerfile.write_text(f"FROM {base_image}\nCOPY . /ctx\n")
+    args = ["--no-cache", *LABEL_ARGS, "-f", str(dockerfile), str(ctx)]
+
+    ours = dkr("build", "-q", *args, env={"DKR_CACHE_DIR": str(tmp_path / "cache")})
+    assert ours.returncode == 0, ours.stderr
+    images.append(ours.stdout.strip())
+    theirs = subprocess.run(
+        ["docker", "build", "-q", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DOCKER_BUILDKIT": "0"},
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    images.append(theirs.stdout.strip())
+
+    mine, docker_cli = listing(client, images[0]), listing(client, images[1])
+    assert mine == docker_cli, sorted(set(mine.items()) ^ set(docker_cli.items()))
+
+    # and it was a tricky one: what docker's rules say, where docker-py's matcher says otherwise
+    names = {name.removeprefix("ctx/") for name in mine}
+    kept = [
+        "Foo/bar.txt", "secret.txt", "SECRET.txt", "makefile", "important.log", "logs/b.txt", "weird[1].txt",
+        "build/keep/deeper/k2.txt", "docs/README.md", "tmp/keep.txt", "vendor/cache", "empty-dir",
+        "src/lib/util.py", "odd dir/x y.txt",
+    ]  # fmt: skip
+    dropped = [
+        "Makefile", "Secret.md", "q?.txt", "axb", "a!b", "foo2/keep", "build/top.txt", "sub/node_modules/y/j.js",
+        "docs/api/ref.md", "a/b/c/deep.md", "src/lib/test_x.py", "vendor/prefixcache", "cache", "weird1.txt",
+        "app.log",
+    ]  # fmt: skip
+    assert [k for k in kept if k not in names] == []
+    assert [d for d in dropped if d in names] == []
+    assert ("Dockerfile" in names) is not outside
+    assert not any(n.startswith(".dockerfile.") for n in names), "the Engine drops an outside Dockerfile"
+
+
 # --- failures -----------------------------------------------------------------------------------------------
 
 
@@ -254,7 +363,7 @@ def test_ctrl_c_mid_build_exits_130_and_leaves_no_container(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**__import__("os").environ, **cache_env},
+        env={**os.environ, **cache_env},
     )
     try:
         deadline = time.monotonic() + 60
@@ -296,7 +405,7 @@ def test_twenty_thousand_files_stay_under_150_mb(
         capture_output=True,
         text=True,
         timeout=300,
-        env={**__import__("os").environ, **cache_env},
+        env={**os.environ, **cache_env},
     )
     assert res.returncode == 0, res.stderr
     images.append(res.stdout.strip())

@@ -46,6 +46,8 @@ class BuildEngine:
         #: the names in each uploaded context tar
         self.contexts: list[list[str]] = []
         self.requests: list[str] = []
+        #: (repo, tag) of each tag request
+        self.tags: list[tuple[str, str]] = []
 
     def __enter__(self) -> BuildEngine:
         engine = self
@@ -81,6 +83,9 @@ class BuildEngine:
                     )
                 if url.path.endswith("/_ping"):
                     return self._send(200, "OK")
+                if url.path.endswith("/tag"):
+                    query = parse_qs(url.query)
+                    engine.tags.append((query["repo"][0], query["tag"][0]))
                 if url.path.endswith("/build"):
                     engine.builds.append(parse_qs(url.query))
                     with tarfile.open(fileobj=io.BytesIO(body)) as tar:
@@ -185,12 +190,13 @@ def test_options_reach_the_engine(engine: BuildEngine, app: Path) -> None:
     )  # fmt: skip
     assert res.code == 0, res.err
     params = engine.builds[0]
-    assert params["t"] == ["app:dev"]
+    assert "t" not in params  # tagged afterwards, all of them
     assert params["dockerfile"] == ["docker/Dockerfile.dev"]
     assert json.loads(params["buildargs"][0]) == {"V": "1"}
     assert json.loads(params["labels"][0]) == {"a": "b"}
     assert (params["nocache"], params["pull"], params["rm"], params["forcerm"]) == (["True"],) * 4
-    assert "POST /v1.41/images/" + REBUILD_ID + "/tag" in engine.requests  # the second -t
+    assert engine.requests.count("POST /v1.41/images/" + REBUILD_ID + "/tag") == 2
+    assert engine.tags == [("app", "dev"), ("registry:5000/app", "2")]
     names = engine.contexts[0]
     assert sorted(names) == ["Dockerfile", "docker", "docker/Dockerfile.dev", "package.json", "server.js"]
 

@@ -40,7 +40,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     """
     emit: EventHandler = on_event or (lambda _event: None)
     plan = plan_context(request.context, request.dockerfile)
-    previous = buildrecord.load(plan.root, plan.dockerfile_path)
+    previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
     emit(ContextReady(plan.root, plan.files, plan.size))
     signatures: dict[str, Signature] = {}
     log = BuildLog()
@@ -78,8 +78,10 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     if not log.image_id:
         raise EngineError("the Engine ended the build without an image id")
     with engine.errors("cannot tag the image"):
-        for extra in request.tags[1:]:
-            repo, tag = _split_tag(extra)
+        # every -t is tagged here rather than passed to /build: the SDK's build() takes one tag, and checks it
+        # with its own simpler grammar (no "[::1]:5000/app"); buildspec.parse_tag has checked docker's
+        for ref in request.tags:
+            repo, tag = _split_tag(ref)
             api.tag(log.image_id, repo, tag)
     steps = tuple(log.steps)
     explanation = explain(
@@ -92,6 +94,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     buildrecord.save(
         plan.root,
         plan.dockerfile_path,
+        request.target,
         image_id=log.image_id,
         instructions=[s.instruction for s in steps],
         layers=[s.layer_id for s in steps],
@@ -117,7 +120,6 @@ def _build_args(plan: ContextPlan, request: BuildRequest, signatures: dict[str, 
         "fileobj": stream_context(plan, signatures),
         "custom_context": True,
         "dockerfile": plan.dockerfile,
-        "tag": request.tags[0] if request.tags else None,
         "nocache": request.no_cache,
         "pull": request.pull,
         # remove intermediate containers, also after a failed step
