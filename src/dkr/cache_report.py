@@ -266,8 +266,9 @@ def summary_line(expl: CacheExplanation) -> str:
     if expl.reason == "no-cache":
         ran = (step.index, *expl.reran_after)
         return f"--no-cache: step{'s' if len(ran) > 1 else ''} {step_ranges(ran)} ran without the layer cache"
-    text = f"{head}ran: {expl.detail}" if expl.reason == "no-record" else f"{head}re-ran: {expl.detail}"
+    verb = "ran" if expl.reason == "no-record" else "re-ran"
+    text = f"{head}{verb}: {expl.detail}"
     if expl.reran_after:
         many = len(expl.reran_after) > 1
-        text += f"; step{'s' if many else ''} {step_ranges(expl.reran_after)} re-ran after it"
+        text += f"; step{'s' if many else ''} {step_ranges(expl.reran_after)} {verb} after it"
     return text

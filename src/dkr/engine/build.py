@@ -42,37 +42,9 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     plan = plan_context(request.context, request.dockerfile)
     previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
     emit(ContextReady(plan.root, plan.files, plan.size))
-    signatures: dict[str, Signature] = {}
-    log = BuildLog()
     started = time.monotonic()
-    api = engine.api
-    responses: list[requests.Response] = []
-
-    def keep_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        responses.append(response)
-
-    try:
-        with engine.errors("cannot build"):
-            # The SDK's build() returns only the decoded stream; a response hook keeps the HTTP response so
-            # that Ctrl-C can close it, which makes the Engine cancel the build.
-            api.hooks["response"].append(keep_response)
-            try:
-                stream = api.build(**_build_args(plan, request, signatures))
-            finally:
-                api.hooks["response"].remove(keep_response)
-            for item in _items(stream, plan):
-                for event in log.feed(item):
-                    emit(event)
-                if log.failure is not None:
-                    break
-            for event in log.close():
-                emit(event)
-    except KeyboardInterrupt:
-        _abort(engine, responses, log.running_container)
-        raise
-    finally:
-        for response in responses:
-            response.close()
+    signatures: dict[str, Signature] = {}
+    log = _run(engine, plan, request, signatures, emit)
     if log.failure is not None:
         raise _step_error(log.failure, pulling=request.pull)
     if not log.image_id:
@@ -82,7 +54,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         # with its own simpler grammar (no "[::1]:5000/app"); buildspec.parse_tag has checked docker's
         for ref in request.tags:
             repo, tag = _split_tag(ref)
-            api.tag(log.image_id, repo, tag)
+            engine.api.tag(log.image_id, repo, tag)
     steps = tuple(log.steps)
     explanation = explain(
         steps,
@@ -112,6 +84,46 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         context_bytes=plan.size,
         warnings=tuple(log.warnings),
     )
+
+
+def _run(
+    engine: Engine,
+    plan: ContextPlan,
+    request: BuildRequest,
+    signatures: dict[str, Signature],
+    emit: EventHandler,
+) -> BuildLog:
+    """Upload the context as it is read; turn the Engine's answer into events until it ends or fails."""
+    log = BuildLog()
+    api = engine.api
+    responses: list[requests.Response] = []
+
+    def keep_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        responses.append(response)
+
+    try:
+        with engine.errors("cannot build"):
+            # The SDK's build() returns only the decoded stream; a response hook keeps the HTTP response so
+            # that Ctrl-C can close it, which makes the Engine cancel the build.
+            api.hooks["response"].append(keep_response)
+            try:
+                stream = api.build(**_build_args(plan, request, signatures))
+            finally:
+                api.hooks["response"].remove(keep_response)
+            for item in _items(stream, plan):
+                for event in log.feed(item):
+                    emit(event)
+                if log.failure is not None:
+                    break
+            for event in log.close():
+                emit(event)
+    except KeyboardInterrupt:
+        _abort(engine, responses, log.running_container)
+        raise
+    finally:
+        for response in responses:
+            response.close()
+    return log
 
 
 def _build_args(plan: ContextPlan, request: BuildRequest, signatures: dict[str, Signature]) -> dict[str, Any]:

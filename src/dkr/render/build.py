@@ -108,7 +108,10 @@ class BuildView:
             self._running = None
             self._finished(event.step)
         elif isinstance(event, BuildWarning):
-            self._print(f"dkr: warning: {event.message}", "yellow")
+            if self._console is None:
+                render.warning(event.message)
+            else:
+                self._print(f"dkr: warning: {event.message}", "yellow")
 
     def _refresh(self) -> None:
         # redraw now, not at the next tick: a line printed above the live region would otherwise be
