@@ -1,7 +1,8 @@
-"""dkr's small record of its last successful build of each context + Dockerfile, so that a rebuild can say
-which files changed. One JSON file per pair in the user's cache folder: $DKR_CACHE_DIR, else
-$XDG_CACHE_HOME/dkr, else ~/.cache/dkr. A record holds fingerprints, never file contents or build arg values.
-Losing it only costs the explanation: reading and writing never fail a build.
+"""dkr's small record of its last successful build of each context + Dockerfile (+ target), so that a rebuild
+can say which files changed: one JSON file per pair in `<cache folder>/contexts/` (the caller passes the
+folder: engine.layers.cache_dir(), $DKR_CACHE_DIR else $XDG_CACHE_HOME/dkr else ~/.cache/dkr). A record holds
+fingerprints, never file contents or build arg values. Losing it only costs the explanation: reading and
+writing never fail a build.
 """
 
 from __future__ import annotations
@@ -20,20 +21,11 @@ from dkr.cache_report import PreviousBuild
 VERSION = 1
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("DKR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "dkr"
-
-
-def record_path(root: str, dockerfile_path: str, target: str | None = None) -> Path:
+def record_path(folder: Path, root: str, dockerfile_path: str, target: str | None = None) -> Path:
     """One record per context, Dockerfile and --target (another target runs other steps)."""
     key_text = f"{root}\0{dockerfile_path}\0{target or ''}"
     key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return cache_dir() / "builds" / f"{key}.json"
+    return folder / "contexts" / f"{key}.json"
 
 
 def digest_args(args: Mapping[str, str]) -> dict[str, str]:
@@ -41,9 +33,9 @@ def digest_args(args: Mapping[str, str]) -> dict[str, str]:
     return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in args.items()}
 
 
-def load(root: str, dockerfile_path: str, target: str | None = None) -> PreviousBuild | None:
+def load(folder: Path, root: str, dockerfile_path: str, target: str | None = None) -> PreviousBuild | None:
     try:
-        data = json.loads(record_path(root, dockerfile_path, target).read_text())
+        data = json.loads(record_path(folder, root, dockerfile_path, target).read_text())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -60,6 +52,7 @@ def load(root: str, dockerfile_path: str, target: str | None = None) -> Previous
 
 
 def save(
+    folder: Path,
     root: str,
     dockerfile_path: str,
     target: str | None = None,
@@ -80,14 +73,17 @@ def save(
         "build_args": digest_args(build_args),
         "files": {k: list(v) for k, v in files.items()},
     }
-    path = record_path(root, dockerfile_path, target)
+    write_json(record_path(folder, root, dockerfile_path, target), record)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write-then-rename, so that a concurrent build never reads half a file; a failure is ignored."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        # write-then-rename: a concurrent build never reads half a record
-        fd, tmp = tempfile.mkstemp(prefix=".record-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "w") as fh:
-                json.dump(record, fh, separators=(",", ":"))
+                json.dump(data, fh, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):

@@ -121,6 +121,14 @@ def test_rebuild_after_an_app_change_explains_the_cache(
     assert image.attrs["Config"]["Cmd"] == ["cat", "/app/server.js"]
     assert read_file(client, data["id"], "/app/server.js") == b"console.log('v2')\n"
 
+    # dkr layers reads the record dkr build keeps of the image's last build
+    layers = dkr("layers", data["id"], "--format", "json", env=cache_env)
+    assert layers.returncode == 0, layers.stderr
+    rows = json.loads(layers.stdout)["layers"]
+    assert [(r["step"], r["cached"]) for r in rows if r["step"] is not None] == [
+        (i, i <= 4) for i in range(2, 10)
+    ]
+
 
 def test_stdout_is_the_image_id_alone_for_scripts(
     client: docker.DockerClient, tutorial: Path, cache_env: dict[str, str], images: list[str]
@@ -411,5 +419,5 @@ def test_twenty_thousand_files_stay_under_150_mb(
     images.append(res.stdout.strip())
     peak_kb = int(res.stderr.strip().splitlines()[-1])
     assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
-    record = next((Path(cache_env["DKR_CACHE_DIR"]) / "builds").glob("*.json"))
+    record = next((Path(cache_env["DKR_CACHE_DIR"]) / "contexts").glob("*.json"))
     assert len(json.loads(record.read_text())["files"]) == 20_000 + 100 + 1  # files, folders, Dockerfile

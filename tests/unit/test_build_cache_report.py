@@ -33,7 +33,7 @@ def steps(
     """Steps 1..cached_until cached, the rest ran."""
     return [
         BuildStep(
-            i, len(instructions), text, cached=i <= cached_until, seconds=0.1, layer_id=layers[i - 1] * 12
+            i, text, i <= cached_until, total=len(instructions), seconds=0.1, layer_id=layers[i - 1] * 12
         )
         for i, text in enumerate(instructions, start=1)
     ]
