@@ -61,7 +61,8 @@ class FakeEngine:
                 self.send_header("Api-Version", engine.api_version)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if self.command != "HEAD":  # a HEAD answer has no body (the docker CLI pings with HEAD)
+                    self.wfile.write(data)
 
             do_GET = do_POST = do_DELETE = do_HEAD = _handle
 
