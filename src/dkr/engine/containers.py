@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import docker.errors
 import docker.utils
@@ -13,6 +13,8 @@ import requests.exceptions
 from dkr.engine.client import Engine
 from dkr.errors import DkrError
 from dkr.models import Container, StopResult
+
+R = TypeVar("R")
 
 #: Seconds the HTTP deadline of a stop exceeds the stop timeout (the Engine kills, then reports).
 STOP_DEADLINE_MARGIN = 30.0
@@ -105,13 +107,19 @@ def _stop_by_signal(
         return True
 
 
+def in_parallel(engine: Engine, args: Sequence[str], op: Callable[[str], R], name: str) -> Iterator[R]:
+    """Run op on every argument at once; yield the results in argument order as soon as each is known
+    (docker's parallelOperation). op reports failures in its result rather than raising."""
+    _ = engine.api  # connect once, so an unreachable Engine fails once rather than per container
+    workers = max(1, min(32, len(args)))  # the Engine client keeps 32 connections
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"dkr-{name}") as pool:
+        futures = [pool.submit(op, arg) for arg in args]
+        for future in futures:
+            yield future.result()
+
+
 def stop_many(
     engine: Engine, args: Sequence[str], timeout: int | None = None, signal: str | None = None
 ) -> Iterator[StopResult]:
     """Stop every container in parallel; yield the results in argument order as soon as each is known."""
-    _ = engine.api  # connect once, so an unreachable Engine fails once rather than per container
-    workers = max(1, min(32, len(args)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dkr-stop") as pool:
-        futures = [pool.submit(_stop_one, engine, arg, timeout, signal) for arg in args]
-        for future in futures:
-            yield future.result()
+    return in_parallel(engine, args, lambda arg: _stop_one(engine, arg, timeout, signal), "stop")
