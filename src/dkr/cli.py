@@ -93,6 +93,7 @@ COMMANDS = (
     "build",
     "layers",
     "lint",
+    "logs",
     "ps",
     "stop",
     "version",

@@ -1,4 +1,4 @@
-"""Containers: list (one request) and stop (in parallel)."""
+"""Containers: list (one request), stop (in parallel), logs (streamed)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 import docker.errors
 import docker.utils
 import requests.exceptions
+import urllib3.exceptions
 
 from dkr.engine.client import Engine
-from dkr.errors import DkrError
+from dkr.errors import DkrError, EngineError
 from dkr.models import Container, StopResult
 
 R = TypeVar("R")
@@ -123,3 +124,88 @@ def stop_many(
 ) -> Iterator[StopResult]:
     """Stop every container in parallel; yield the results in argument order as soon as each is known."""
     return in_parallel(engine, args, lambda arg: _stop_one(engine, arg, timeout, signal), "stop")
+
+
+#: A batch of log output as it arrived: (1 for stdout or 2 for stderr, bytes) pairs.
+LogBatch = list[tuple[int, bytes]]
+
+
+class Demuxer:
+    """Splits the Engine's multiplexed stream (8-byte header: stream, 3 zero bytes, big-endian length) into
+    (stream, payload) pairs, as docker's stdcopy does. Hand-written because the SDK's logs() drops which
+    stream a frame came from and its frame readers need a raw socket, not an HTTP response body."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        #: set when the stream carried an error: the frames before it are still returned first
+        self.error: EngineError | None = None
+
+    def feed(self, data: bytes) -> LogBatch:
+        self._buf += data
+        frames: LogBatch = []
+        while self.error is None and len(self._buf) >= 8:
+            kind, size = self._buf[0], int.from_bytes(self._buf[4:8], "big")
+            if len(self._buf) < 8 + size:
+                break
+            payload = bytes(self._buf[8 : 8 + size])
+            del self._buf[: 8 + size]
+            if kind == 3:  # the Engine's own error, sent in-band once streaming has begun
+                self.error = EngineError(f"log stream: {payload.decode(errors='replace').strip()}")
+            elif kind not in (0, 1, 2):
+                self.error = EngineError(
+                    f"log stream: unrecognized stream {kind} (not a multiplexed stream?)"
+                )
+            elif payload:
+                frames.append((2 if kind == 2 else 1, payload))
+        return frames
+
+
+def open_logs(
+    engine: Engine,
+    container: str,
+    *,
+    follow: bool = False,
+    tail: str = "all",
+    since: str | None = None,
+    until: str | None = None,
+    timestamps: bool = False,
+) -> Iterator[LogBatch]:
+    """A container's logs as batches of (stream, bytes), as they arrive. The container is looked up and the
+    request made before this returns, so "no such container" is raised here, before any output."""
+    api = engine.api
+    with engine.errors():
+        info = api.inspect_container(container)
+        tty = bool((info.get("Config") or {}).get("Tty"))
+        params: dict[str, Any] = {
+            "stdout": 1,
+            "stderr": 1,
+            "follow": int(follow),
+            "timestamps": int(timestamps),
+            "tail": tail,
+        }
+        if since:
+            params["since"] = since
+        if until:
+            params["until"] = until
+        extra: dict[str, Any] = {"timeout": None} if follow else {}  # a quiet container is not a timeout
+        res = api._get(api._url("/containers/{0}/logs", info["Id"]), params=params, stream=True, **extra)
+        api._raise_for_status(res)
+    return _read_logs(engine, res, tty)
+
+
+def _read_logs(engine: Engine, res: requests.Response, tty: bool) -> Iterator[LogBatch]:
+    demux = None if tty else Demuxer()
+    try:
+        with engine.errors("reading logs"):
+            try:
+                # a chunked body yields each chunk as the Engine flushes it: live output for -f
+                for data in res.raw.stream(65536, decode_content=False):
+                    batch = [(1, data)] if demux is None else demux.feed(data)
+                    if batch:
+                        yield batch
+                    if demux is not None and demux.error is not None:
+                        raise demux.error
+            except urllib3.exceptions.HTTPError as exc:
+                raise EngineError(f"the Engine closed the log stream: {exc}") from exc
+    finally:
+        res.close()
