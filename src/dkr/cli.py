@@ -95,6 +95,7 @@ COMMANDS = (
     "lint",
     "logs",
     "ps",
+    "rm",
     "stop",
     "version",
 )

@@ -321,3 +321,15 @@ class BuildResult:
             "cached_steps": self.cached_steps,
             "first_miss": self.first_miss,
         }
+
+# --- dkr rm ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemoveResult:
+    """The outcome of removing one container argument."""
+
+    arg: str
+    error: str | None = None
+    #: the container does not exist (with -f docker reports it but does not fail)
+    not_found: bool = False

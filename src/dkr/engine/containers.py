@@ -1,4 +1,4 @@
-"""Containers: list (one request), stop (in parallel), logs (streamed)."""
+"""Containers: list (one request), stop and remove (in parallel), logs (streamed)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import requests.exceptions
 import urllib3.exceptions
 
 from dkr.engine.client import Engine
-from dkr.errors import DkrError, EngineError
-from dkr.models import Container, StopResult
+from dkr.errors import DkrError, EngineError, NotFound
+from dkr.models import Container, RemoveResult, StopResult
 
 R = TypeVar("R")
 
@@ -124,6 +124,45 @@ def stop_many(
 ) -> Iterator[StopResult]:
     """Stop every container in parallel; yield the results in argument order as soon as each is known."""
     return in_parallel(engine, args, lambda arg: _stop_one(engine, arg, timeout, signal), "stop")
+
+
+def _active_state(engine: Engine, ref: str) -> str | None:
+    """The state (running, paused, restarting) in which the Engine refuses removal without force, or None."""
+    try:
+        state = engine.api.inspect_container(ref)["State"]
+    except docker.errors.APIError:
+        return None
+    if state.get("Paused"):
+        return "paused"
+    if state.get("Restarting"):
+        return "restarting"
+    return "running" if state.get("Running") else None
+
+
+def _remove_one(engine: Engine, arg: str, force: bool, volumes: bool) -> RemoveResult:
+    ref = arg.strip("/")  # as docker: `/name` is the name's canonical form
+    try:
+        with engine.errors():
+            try:
+                engine.api.remove_container(ref, v=volumes, force=force)
+            except docker.errors.APIError as exc:
+                # The Engine's own wording changes between versions; dkr says the same thing on all of them.
+                state = _active_state(engine, ref) if exc.status_code == 409 and not force else None
+                if state is None:
+                    raise
+                return RemoveResult(arg, error=f"container is {state}: stop it first, or use -f to force it")
+        return RemoveResult(arg)
+    except NotFound as exc:
+        return RemoveResult(arg, error=exc.message, not_found=True)
+    except DkrError as exc:
+        return RemoveResult(arg, error=exc.message)
+
+
+def remove_many(
+    engine: Engine, args: Sequence[str], *, force: bool = False, volumes: bool = False
+) -> Iterator[RemoveResult]:
+    """Remove every container in parallel; yield the results in argument order as soon as each is known."""
+    return in_parallel(engine, args, lambda arg: _remove_one(engine, arg, force, volumes), "rm")
 
 
 #: A batch of log output as it arrived: (1 for stdout or 2 for stderr, bytes) pairs.

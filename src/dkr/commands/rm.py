@@ -1,0 +1,42 @@
+"""dkr rm: remove containers in parallel; echo each argument once it is removed."""
+
+from __future__ import annotations
+
+import typer
+
+from dkr.errors import ExitCode, UsageError
+
+
+def rm(
+    ctx: typer.Context,
+    containers: list[str] = typer.Argument(
+        ..., metavar="CONTAINER...", help="Names, ids or unique id prefixes."
+    ),
+    force: bool = typer.Option(False, "-f", "--force", help="Remove running containers too (kills them)."),
+    volumes: bool = typer.Option(False, "-v", "--volumes", help="Remove their anonymous volumes too."),
+) -> int:
+    """Remove one or more containers, all at once."""
+    from dkr.cli import state
+
+    for arg in containers:
+        if not arg.strip("/"):
+            raise UsageError(f"invalid container name '{arg}' (empty)", "rm")
+
+    from dkr import render
+    from dkr.engine.containers import remove_many
+
+    failed = 0
+    for res in remove_many(state(ctx).engine, containers, force=force, volumes=volumes):
+        if res.error is None:
+            render.result(res.arg)
+        elif force and res.not_found:
+            # as `docker rm -f` (and `rm -f`): what is already gone is reported, not a failure
+            render.warning(f"{res.error} (nothing to remove)")
+        else:
+            failed += 1
+            render.error(f"cannot remove '{res.arg}': {res.error}")
+    return ExitCode.FAILURE if failed else ExitCode.OK
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rm")(rm)
