@@ -91,6 +91,7 @@ def _debug_env() -> bool:
 #: import the core (and so the SDK) only inside their command functions.
 COMMANDS = (
     "build",
+    "images",
     "layers",
     "lint",
     "logs",

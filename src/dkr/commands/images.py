@@ -1,0 +1,55 @@
+"""dkr images: list images, as docker does, in one Engine request."""
+
+from __future__ import annotations
+
+import typer
+
+from dkr.cli_common import output_format
+from dkr.filters import parse_filters
+from dkr.image_fields import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
+
+
+def images(
+    ctx: typer.Context,
+    repository: str | None = typer.Argument(
+        None, metavar="REPOSITORY[:TAG]", help="Only images whose reference matches (globs allowed)."
+    ),
+    all: bool = typer.Option(False, "-a", "--all", help="Show all images (default hides intermediate ones)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only show image IDs."),
+    no_trunc: bool = typer.Option(False, "--no-trunc", help="Don't truncate output."),
+    digests: bool = typer.Option(False, "--digests", help="Show digests."),
+    filter: list[str] = typer.Option(
+        [],
+        "-f",
+        "--filter",
+        metavar="KEY=VALUE",
+        help="Filter output (dangling, label, before, since, reference).",
+    ),
+    format: str = typer.Option(
+        "table",
+        "--format",
+        metavar="table|json|TEMPLATE",
+        help="table, json (one object per line), or a Go template.",
+    ),
+) -> None:
+    """List images."""
+    from dkr.cli import state
+
+    filters = parse_filters(filter, IMAGE_FILTERS, "images", IMAGE_FILTER_VALUES)
+    if repository:
+        filters.setdefault("reference", []).append(repository)
+    if digests and format.startswith("table") and format != "table" and "{{.Digest}}" not in format:
+        format += "\t{{.Digest}}"  # docker adds the column to a table template when --digests asks for it
+    fmt = output_format(format, JSON_KEYS, "images")
+
+    from dkr.engine.images import list_images
+
+    items = list_images(state(ctx).engine, all=all, filters=filters)
+
+    from dkr.render.images import render_images
+
+    render_images(items, fmt, quiet=quiet, trunc=not no_trunc, digests=digests)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("images")(images)
