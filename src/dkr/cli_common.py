@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import typer
 
 from dkr.template import Template, compile_template
+
+
+def listing_format_option() -> Any:
+    """The --format option of the listing commands (ps, images): a fresh typer.Option for each command."""
+    return typer.Option(
+        "table",
+        "--format",
+        metavar="table|json|TEMPLATE",
+        help="table, json (one object per line), or a Go template.",
+    )
 
 
 @dataclass(frozen=True)

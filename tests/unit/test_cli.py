@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEngine]:
-    with FakeEngine(tmp_path / "engine.sock") as engine:
-        monkeypatch.setenv("DOCKER_HOST", engine.url)
-        yield engine
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,6 @@ from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEngine]:
-    with FakeEngine(tmp_path / "engine.sock") as engine:
-        monkeypatch.setenv("DOCKER_HOST", engine.url)
-        yield engine
 
 
 def query(fake: FakeEngine, path_part: str) -> dict[str, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import output_format
+from dkr.cli_common import listing_format_option, output_format
 from dkr.filters import parse_filters
 from dkr.image_fields import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
 
@@ -25,12 +25,7 @@ def images(
         metavar="KEY=VALUE",
         help="Filter output (dangling, label, before, since, reference).",
     ),
-    format: str = typer.Option(
-        "table",
-        "--format",
-        metavar="table|json|TEMPLATE",
-        help="table, json (one object per line), or a Go template.",
-    ),
+    format: str = listing_format_option(),
 ) -> None:
     """List images."""
     from dkr.cli import state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import output_format
+from dkr.cli_common import listing_format_option, output_format
 from dkr.fields import JSON_KEYS
 from dkr.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
 
@@ -22,12 +22,7 @@ def ps(
     ),
     latest: bool = typer.Option(False, "-l", "--latest", help="Show the latest created container."),
     size: bool = typer.Option(False, "-s", "--size", help="Display total file sizes."),
-    format: str = typer.Option(
-        "table",
-        "--format",
-        metavar="table|json|TEMPLATE",
-        help="table, json (one object per line), or a Go template.",
-    ),
+    format: str = listing_format_option(),
 ) -> None:
     """List containers."""
     from dkr.cli import state
