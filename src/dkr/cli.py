@@ -150,7 +150,10 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
     debug = _debug_env() or "--debug" in args
     command = typer.main.get_command(build_app(command_name(args)))
     try:
-        rv = command.main(args=args, prog_name="dkr", standalone_mode=False)
+        # make_context + invoke rather than command.main(): typer's main() turns Ctrl-C and a broken pipe into
+        # its own exits (a silent 130, exit 1) before this handler could give the contract's codes.
+        with command.make_context("dkr", args) as ctx:
+            rv = command.invoke(ctx)
         return int(rv) if isinstance(rv, int) else ExitCode.OK
     except NoArgsIsHelpError as exc:
         if exc.ctx is not None:
@@ -163,7 +166,7 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        render.error("interrupted")
+        # Ctrl-C: quiet, as docker is; commands that need cleanup (run, build) handle it themselves first.
         return ExitCode.INTERRUPTED
     except DkrError as exc:
         if debug:

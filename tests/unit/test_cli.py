@@ -259,3 +259,26 @@ def test_every_command_has_help_text() -> None:
         assert f"Usage: dkr {name}" in res.out
         summary = res.out.split("\n\n")[1].strip()
         assert summary and not summary.startswith("Options"), f"{name} has no help text"
+
+
+def test_broken_pipe_exits_141_quietly(fake: FakeEngine) -> None:
+    """`dkr ps -a -q | head -1`: like a Go program killed by SIGPIPE, no traceback, no error line."""
+    many = [
+        {"Id": f"{i:064x}", "Names": [f"/c{i}"], "Image": "x", "Command": "", "Created": 0, "State": "exited",
+         "Status": "Exited (0)"}
+        for i in range(50_000)
+    ]  # fmt: skip
+    fake.route("GET", r"/containers/json", lambda m, p, b: (200, many))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dkr", "ps", "-a", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert first.strip() == f"{0:012x}".encode()
+    assert err == ""
