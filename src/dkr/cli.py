@@ -97,6 +97,7 @@ COMMANDS = (
     "logs",
     "ps",
     "rm",
+    "run",
     "stop",
     "version",
 )

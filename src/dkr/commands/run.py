@@ -1,0 +1,88 @@
+"""dkr run: create and start a container from an image, with docker's -p grammar, publishing on loopback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from dkr.errors import UsageError
+from dkr.ports import on_all_interfaces
+from dkr.runspec import run_spec
+
+
+def run(
+    ctx: typer.Context,
+    image: str = typer.Argument(..., metavar="IMAGE", help="The image to run (pulled if missing)."),
+    command: list[str] | None = typer.Argument(
+        None, metavar="COMMAND", help="The container's command and its arguments (default: the image's)."
+    ),
+    publish: list[str] = typer.Option(
+        [],
+        "-p",
+        "--publish",
+        metavar="SPEC",
+        help="[IP:][HOST[-END]:]PORT[-END][/PROTO]; 127.0.0.1 unless IP.",
+    ),
+    publish_all: bool = typer.Option(False, "-P", "--publish-all", help="Publish every EXPOSEd port."),
+    detach: bool = typer.Option(False, "-d", "--detach", help="Run in the background; print the id."),
+    name: str | None = typer.Option(None, "--name", help="Name the container."),
+    rm: bool = typer.Option(False, "--rm", help="Remove the container when it exits."),
+    env: list[str] = typer.Option([], "-e", "--env", metavar="K=V", help="Set an environment variable."),
+    env_file: list[str] = typer.Option([], "--env-file", metavar="FILE", help="Read variables from a file."),
+    label: list[str] = typer.Option([], "-l", "--label", metavar="K=V", help="Set a label."),
+    pull: str = typer.Option("missing", "--pull", metavar="missing|never|always", help="When to pull."),
+    init: bool = typer.Option(False, "--init", help="Run an init as PID 1 (signals, zombies)."),
+    workdir: str | None = typer.Option(None, "-w", "--workdir", metavar="DIR", help="Working directory."),
+    wait: bool = typer.Option(
+        False, "--wait", help="With -d: return once published ports answer or healthy."
+    ),
+    wait_timeout: float | None = typer.Option(
+        None, "--wait-timeout", metavar="SECONDS", help="Give up --wait after this long (default 60)."
+    ),
+) -> int:
+    """Run a command in a new container. Options come before IMAGE; the rest is the container's command."""
+    from dkr.cli import state
+
+    if wait and not detach:
+        raise UsageError("--wait needs -d (a foreground run already waits for the container)", "run")
+    if wait_timeout is not None and (not wait or wait_timeout <= 0):
+        raise UsageError("--wait-timeout needs --wait and a number of seconds above 0", "run")
+    try:
+        files = [(path, Path(path).read_bytes()) for path in env_file]
+    except OSError as exc:
+        raise UsageError(f"cannot read env file '{exc.filename}': {exc.strerror}", "run") from None
+    spec = run_spec(
+        image, command or (), environ=os.environ, publish=publish, publish_all=publish_all, name=name,
+        rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
+    )  # fmt: skip
+
+    from dkr import render
+    from dkr.engine import run as core
+    from dkr.render import run as show
+
+    engine = state(ctx).engine
+    show.all_interfaces(on_all_interfaces(spec.publish))
+    if not detach:
+        return core.run_foreground(
+            engine, spec, show.ContainerOutput(), notify=render.note, progress=show.pull_progress()
+        )
+    timeout = (wait_timeout or 60.0) if wait else None
+    try:
+        result, ready = core.run_detached(
+            engine, spec, wait_timeout=timeout, notify=render.note, progress=show.pull_progress()
+        )
+    except core.NotReady as exc:
+        show.log_tail(spec.name or "the container", exc.logs)
+        raise
+    show.started(result, bool(spec.publish) or spec.publish_all)
+    if ready is not None:
+        show.ready(ready)
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    # docker's flags.SetInterspersed(false): options stop at IMAGE, so `dkr run img sh -c 'ls -l'` hands
+    # `-c` to the container.
+    app.command("run", context_settings={"allow_interspersed_args": False})(run)

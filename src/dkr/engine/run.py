@@ -1,0 +1,478 @@
+"""dkr run's core: the image (pulled only as asked), create, attach, start, readiness, and the foreground run.
+
+These are the building blocks `dkr up` reuses: `ensure_image`, `run_detached`, `wait_until_ready`,
+`run_foreground`, `remove_container`. They take an Engine and a validated RunSpec, report progress through
+callbacks (the renderer draws it) and raise dkr errors carrying docker's exit codes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import re
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import docker.errors
+import docker.utils
+import requests.exceptions
+from docker.utils.socket import SocketError
+
+from dkr.engine.client import Engine, api_message
+from dkr.errors import DkrError, ExitCode, NotFound
+from dkr.models import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
+from dkr.runspec import container_config, create_error, start_error
+
+#: receives each decoded event of a pull (and dkr's own "Unable to find image" line, in the same shape)
+Progress = Callable[[dict[str, Any]], None]
+#: receives the container's output: (1 stdout | 2 stderr, bytes)
+Sink = Callable[[int, bytes], None]
+#: receives one line for the user's stderr
+Notify = Callable[[str], None]
+
+#: how many of the container's last log lines a failed --wait shows
+LOG_TAIL = 20
+#: seconds between two readiness checks
+POLL_INTERVAL = 0.25
+#: after connecting, how long a probe watches for the connection being closed under it. docker's userland
+#: proxy accepts on the host port even when nothing listens in the container, then closes the connection at
+#: once (it dials the container, is refused, and hangs up within milliseconds). An open, quiet connection
+#: is a server waiting for its client.
+PROBE_SETTLE = 0.5
+#: on Ctrl-C the container first gets SIGINT (docker's sig-proxy); if it is still running after this many
+#: seconds dkr stops it (its stop signal, then SIGKILL after its stop timeout)
+INTERRUPT_GRACE = 3.0
+
+_IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{64}")
+
+
+class NotReady(DkrError):
+    """--wait gave up: the container exited, reported unhealthy, or did not answer in time."""
+
+    def __init__(self, message: str, hint: str | None = None, logs: tuple[str, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.logs = logs
+
+
+@contextlib.contextmanager
+def _translated(engine: Engine, translate: Callable[[str], DkrError]) -> Iterator[None]:
+    """Engine errors -> `translate(message)`; connection trouble as engine.errors() reports it."""
+    with engine.errors():
+        try:
+            yield
+        except docker.errors.APIError as exc:
+            raise translate(api_message(exc)) from exc
+
+
+# --- the image --------------------------------------------------------------------------------------------
+
+
+def _full_ref(ref: str) -> str:
+    """`busybox` -> `busybox:latest`, as docker names what it pulls."""
+    repo, tag = docker.utils.parse_repository_tag(ref)
+    if tag is None:
+        return f"{repo}:latest"
+    return ref
+
+
+def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> None:
+    """Pull `ref`, reporting every event; a failure is docker's exit 125."""
+
+    def failed(message: str) -> DkrError:
+        return DkrError(
+            f"cannot pull image '{_full_ref(ref)}': {message}",
+            "Check the name and that the registry is reachable, or build the image locally.",
+            exit_code=ExitCode.RUN_FAILED,
+        )
+
+    with _translated(engine, failed):
+        for event in engine.api.pull(ref, stream=True, decode=True):
+            if event.get("error"):
+                raise failed(str(event.get("error")))
+            if progress:
+                progress(event)
+
+
+def ensure_image(
+    engine: Engine, ref: str, policy: str = "missing", progress: Progress | None = None
+) -> ImageInfo:
+    """The image to run, as docker's --pull says: `always` pulls, `missing` pulls only when it is not here
+    (and only a named image, never an id), `never` fails with exit 125."""
+    if policy == "always":
+        pull_image(engine, ref, progress)
+    try:
+        with engine.errors(f"cannot inspect image '{ref}'"):
+            data = engine.api.inspect_image(ref)
+    except NotFound:
+        if policy != "missing" or _IMAGE_ID.fullmatch(ref):
+            raise DkrError(
+                f"no such image locally: {ref}",
+                "Build or pull it first, or run with --pull missing."
+                if policy == "never"
+                else "Check the image name or id.",
+                exit_code=ExitCode.RUN_FAILED,
+            ) from None
+        if progress:
+            progress({"status": f"Unable to find image '{_full_ref(ref)}' locally"})
+        pull_image(engine, ref, progress)
+        with engine.errors(f"cannot inspect image '{ref}'"):
+            data = engine.api.inspect_image(ref)
+    return ImageInfo.from_api(ref, data)
+
+
+# --- create, start, remove --------------------------------------------------------------------------------
+
+
+def create_container(
+    engine: Engine, spec: RunSpec, image: ImageInfo, *, attach: bool = False, notify: Notify | None = None
+) -> str:
+    """Create the container; a refusal is docker's exit 125 (126/127 for a command the Engine already knows
+    it cannot run), naming the container that holds a name already in use."""
+    body = container_config(spec, image, attach)
+    with _translated(engine, lambda message: create_error(message, spec.command)):
+        res = engine.api.create_container_from_config(body, name=spec.name)
+    for warning in res.get("Warnings") or ():
+        if notify:
+            notify(f"dkr: warning: {warning}")
+    return str(res["Id"])
+
+
+def remove_container(engine: Engine, cid: str) -> None:
+    """Force-remove a container dkr created; tolerate it being gone or already on its way out (AutoRemove),
+    and return only once it is gone, so that nothing is left behind when dkr exits."""
+    api = engine.api
+    with engine.errors(f"cannot remove container {cid[:12]}"):
+        try:
+            api.remove_container(cid, force=True, v=True)
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409:  # 409: removal already in progress
+                raise
+            with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+                api.wait(cid, timeout=30, condition="removed")
+
+
+def start_container(engine: Engine, cid: str, spec: RunSpec) -> None:
+    """Start it; if that fails, remove what dkr just created (docker leaves a dead container behind) and
+    raise docker's exit code with the cause: the host port, the command."""
+    try:
+        with _translated(engine, lambda message: start_error(message, spec.command)):
+            engine.api.start(cid)
+    except DkrError:
+        with contextlib.suppress(DkrError):
+            remove_container(engine, cid)
+        raise
+
+
+class _Output:
+    """The container's output stream, attached BEFORE start as docker run does, so no line is missed."""
+
+    def __init__(self, engine: Engine, cid: str) -> None:
+        with engine.errors("cannot attach to the container"):
+            self._stream = engine.api.attach(
+                cid, stdout=True, stderr=True, stream=True, logs=False, demux=True
+            )
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        try:
+            for out, err in self._stream:
+                if out:
+                    yield 1, out
+                if err:
+                    yield 2, err
+        except (OSError, SocketError, docker.errors.DockerException, requests.exceptions.RequestException):
+            return  # closed under us (close() from another thread), a cut frame, or the Engine went away
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # already closed, or an SSH transport that cannot cancel
+            self._stream.close()
+
+
+class _LogTail:
+    """Keeps the last lines of the container's output while --wait watches it (read from a stream attached
+    before start, so the lines survive even if --rm removes the container when it exits)."""
+
+    def __init__(self, engine: Engine, cid: str, size: int = LOG_TAIL) -> None:
+        self._output = _Output(engine, cid)
+        self._lines: collections.deque[str] = collections.deque(maxlen=size)
+        self._partial = {1: "", 2: ""}
+        self._decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, name="dkr-log-tail", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for stream, data in self._output:
+            text = self._partial[stream] + self._decoders[stream].decode(data)
+            *lines, self._partial[stream] = text.split("\n")
+            with self._lock:
+                self._lines.extend(line.rstrip("\r") for line in lines)
+
+    def lines(self, settle: float = 0.5) -> tuple[str, ...]:
+        self._thread.join(settle)  # an exited container's stream ends on its own: take its last words
+        with self._lock:
+            tail = list(self._lines)
+            tail.extend(p for p in self._partial.values() if p)
+        return tuple(tail[-(self._lines.maxlen or LOG_TAIL) :])
+
+    def close(self) -> None:
+        self._output.close()
+        self._thread.join(2.0)
+
+
+class _ExitWaiter:
+    """POST /containers/{id}/wait, sent before start: the Engine answers the headers once the wait is
+    registered and the body when the container exits (or, with AutoRemove, is removed), so a container that
+    exits at once is never missed. This is how docker run learns the exit code."""
+
+    def __init__(self, engine: Engine, cid: str, removed: bool) -> None:
+        api = engine.api
+        self._engine = engine
+        with engine.errors("cannot wait for the container"):
+            condition = "removed" if removed else "next-exit"
+            url = api._url("/containers/{0}/wait", cid)
+            # no deadline: a foreground container runs as long as it runs
+            self._res = api._post(url, params={"condition": condition}, stream=True, timeout=None)
+            api._raise_for_status(self._res)
+
+    def result(self) -> int:
+        with self._engine.errors("cannot read the container's exit code"):
+            data = self._res.json()
+        error = (data.get("Error") or {}).get("Message")
+        if error:
+            raise DkrError(f"waiting for the container failed: {error}", exit_code=ExitCode.RUN_FAILED)
+        return int(data.get("StatusCode") or 0)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._res.close()
+
+
+# --- detached ---------------------------------------------------------------------------------------------
+
+
+def _started(engine: Engine, cid: str, spec: RunSpec, image: ImageInfo) -> RunResult:
+    try:
+        with engine.errors("cannot inspect the container"):
+            info = engine.api.inspect_container(cid)
+    except NotFound:  # --rm and it already exited: docker run -d succeeds all the same
+        return RunResult(cid, spec.name or "", image)
+    return RunResult(
+        id=cid,
+        name=str(info.get("Name") or "").removeprefix("/"),
+        image=image,
+        ports=PublishedPort.from_api((info.get("NetworkSettings") or {}).get("Ports")),
+    )
+
+
+def run_detached(
+    engine: Engine,
+    spec: RunSpec,
+    image: ImageInfo | None = None,
+    *,
+    wait_timeout: float | None = None,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> tuple[RunResult, Readiness | None]:
+    """`docker run -d`: the image, create, start. With `wait_timeout`, also wait until it is ready; if it is
+    not, remove it and raise NotReady with its last log lines. Nothing is left behind on any failure."""
+    image = image or ensure_image(engine, spec.image, spec.pull, progress)
+    cid = create_container(engine, spec, image, notify=notify)
+    tail: _LogTail | None = None
+    try:
+        if wait_timeout is not None:
+            tail = _LogTail(engine, cid)
+        start_container(engine, cid, spec)
+        result = _started(engine, cid, spec, image)
+        ready = None
+        if wait_timeout is not None:
+            ready = wait_until_ready(engine, result, wait_timeout, tail=tail)
+    except BaseException:  # a failed start/wait or Ctrl-C: remove what dkr created
+        if tail:
+            tail.close()
+        with contextlib.suppress(DkrError):
+            remove_container(engine, cid)
+        raise
+    if tail:
+        tail.close()
+    return result, ready
+
+
+# --- readiness --------------------------------------------------------------------------------------------
+
+
+def probe(host: str, port: int, connect_timeout: float = 1.0, settle: float = PROBE_SETTLE) -> bool:
+    """True if something answers on host:port: the connection is accepted and NOT closed or reset right
+    away (see PROBE_SETTLE: docker's userland proxy accepts before the app listens)."""
+    try:
+        with socket.create_connection((host, port), timeout=connect_timeout) as conn:
+            conn.settimeout(settle)
+            try:
+                data = conn.recv(1, socket.MSG_PEEK)
+            except TimeoutError:
+                return True  # open and quiet: a server waiting for its client to speak
+            except OSError:
+                return False  # reset
+            return bool(data)  # a greeting means a server; b"" means hung up at once
+    except OSError:
+        return False
+
+
+def _logs(engine: Engine, cid: str, tail: _LogTail | None) -> tuple[str, ...]:
+    if tail is not None:
+        return tail.lines()
+    try:
+        raw = engine.api.logs(cid, stdout=True, stderr=True, tail=LOG_TAIL)
+    except (docker.errors.DockerException, requests.exceptions.RequestException):
+        return ()
+    return tuple(bytes(raw).decode(errors="replace").splitlines()[-LOG_TAIL:])
+
+
+def wait_until_ready(
+    engine: Engine,
+    container: RunResult,
+    timeout: float,
+    *,
+    tail: _LogTail | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Readiness:
+    """Wait until the container is ready: its HEALTHCHECK says healthy if it has one, else every published
+    TCP port answers on its host address (127.0.0.1 for a 0.0.0.0 binding). Raises NotReady, with the last
+    log lines, if it exits, turns unhealthy, or `timeout` seconds pass first."""
+    start = clock()
+    deadline = start + timeout
+    name = container.name or container.short_id
+    targets = {(p.dial_host, p.host_port): p for p in container.ports if p.proto == "tcp"}
+    pending = dict(targets)
+    while True:
+        try:
+            with engine.errors("cannot inspect the container"):
+                state = engine.api.inspect_container(container.id).get("State") or {}
+        except NotFound:
+            state = {"Running": False, "ExitCode": None}
+        health = (state.get("Health") or {}).get("Status")
+        if not state.get("Running"):
+            code = state.get("ExitCode")
+            how = f"exited with code {code}" if code is not None else "exited"
+            raise NotReady(
+                f"container {name} {how} before it was ready",
+                "dkr removed it; its last output is above.",
+                _logs(engine, container.id, tail),
+            )
+        if health == "healthy":
+            return Readiness("healthy", clock() - start)
+        if health == "unhealthy":
+            raise NotReady(
+                f"container {name} reported unhealthy",
+                "dkr removed it; its last output is above.",
+                _logs(engine, container.id, tail),
+            )
+        if health is None:
+            for key in [k for k in pending if probe(*k)]:
+                del pending[key]
+            if not pending:
+                how = "ports" if targets else "running"
+                return Readiness(how, clock() - start, tuple(targets.values()))
+        if clock() >= deadline:
+            if health is not None:
+                what = f"its health is still '{health}'"
+            else:
+                addresses = ", ".join(p.address for p in pending.values())
+                what = f"{addresses} did not answer"
+            raise NotReady(
+                f"container {name} was not ready after {timeout:g}s: {what}",
+                "dkr removed it; its last output is above. Raise --wait-timeout if it needs longer.",
+                _logs(engine, container.id, tail),
+            )
+        time.sleep(max(0.0, min(POLL_INTERVAL, deadline - clock())))
+
+
+# --- foreground -------------------------------------------------------------------------------------------
+
+
+class _Interrupts:
+    """Ctrl-C (and SIGTERM) while a foreground container runs: the first forwards the signal to the
+    container (docker's sig-proxy) and, if it is still running INTERRUPT_GRACE seconds later, stops it (its
+    stop signal, then SIGKILL after its stop timeout); the next one kills it. The handler only counts and
+    hands the work to a thread, so it never writes to a stream the main thread may be writing to."""
+
+    def __init__(self, engine: Engine, cid: str, name: str, notify: Notify | None) -> None:
+        self.engine = engine
+        self.cid = cid
+        self.name = name
+        self.notify = notify or (lambda _line: None)
+        self.count = 0
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self.count += 1
+        threading.Thread(
+            target=self._act, args=(self.count, signum), name="dkr-interrupt", daemon=True
+        ).start()
+
+    def _act(self, count: int, signum: int) -> None:
+        api = self.engine.api
+        with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+            if count > 1:
+                self.notify(f"killing {self.name}")
+                api.kill(self.cid, "SIGKILL")
+                return
+            self.notify(f"stopping {self.name} (press Ctrl-C again to kill it)")
+            api.kill(self.cid, signal.Signals(signum).name)
+            try:
+                api.wait(self.cid, timeout=INTERRUPT_GRACE, condition="not-running")
+            except requests.exceptions.RequestException:  # still running after the grace: stop it
+                api.stop(self.cid)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def run_foreground(
+    engine: Engine,
+    spec: RunSpec,
+    sink: Sink,
+    image: ImageInfo | None = None,
+    *,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """`docker run` without -d: attach, start, stream stdout/stderr to `sink` live, and return the
+    container's exit code. Ctrl-C stops the container (see _Interrupts) and still returns its code."""
+    image = image or ensure_image(engine, spec.image, spec.pull, progress)
+    cid = create_container(engine, spec, image, attach=True, notify=notify)
+    output: _Output | None = None
+    waiter: _ExitWaiter | None = None
+    try:
+        output = _Output(engine, cid)
+        waiter = _ExitWaiter(engine, cid, removed=spec.auto_remove)
+        start_container(engine, cid, spec)
+    except BaseException:
+        for part in (output, waiter):
+            if part is not None:
+                part.close()
+        with contextlib.suppress(DkrError):
+            remove_container(engine, cid)
+        raise
+    interrupts = _Interrupts(engine, cid, spec.name or cid[:12], notify)
+    with interrupts.installed():
+        for stream, data in output:
+            sink(stream, data)
+        code = waiter.result()
+    if interrupts.count and notify:
+        notify(f"{spec.name or cid[:12]} stopped (exit code {code})")
+    return code

@@ -1,0 +1,104 @@
+"""dkr run's output: the container's own streams, pull progress, the started container's URLs, notes.
+
+stdout carries only the container id (-d) or the container's own stdout (foreground).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dkr import render
+from dkr.models import ImageInfo, PortMapping, Readiness, RunResult
+
+#: pull statuses worth a line when output is plain; the rest ("Downloading", "Extracting", ...) are progress
+#: ticks that would flood a log
+_PULL_MILESTONES = ("Pulling fs layer", "Already exists", "Pull complete")
+
+
+class ContainerOutput:
+    """Writes the container's stdout to dkr's stdout and its stderr to dkr's stderr, as it arrives. Bytes go
+    to the stream's binary buffer when there is one; otherwise they are decoded incrementally (a character
+    split across two frames stays whole)."""
+
+    def __init__(self) -> None:
+        self._decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
+
+    def __call__(self, stream: int, data: bytes) -> None:
+        s = render.streams()
+        target = s.out if stream == 1 else s.err
+        buffer = getattr(target, "buffer", None)
+        if buffer is not None:
+            target.flush()
+            buffer.write(data)
+            buffer.flush()
+            return
+        target.write(self._decoders[stream].decode(data))
+        target.flush()
+
+
+def pull_progress() -> Callable[[dict[str, Any]], None]:
+    """One stderr line per meaningful pull event (docker's own progress bars need a terminal and a cursor)."""
+    seen: set[tuple[str, str]] = set()
+
+    def show(event: dict[str, Any]) -> None:
+        status = str(event.get("status") or "")
+        layer = str(event.get("id") or "")
+        if not status:
+            return
+        if layer and status not in _PULL_MILESTONES and not status.startswith("Pulling from"):
+            return
+        if (layer, status) in seen:
+            return
+        seen.add((layer, status))
+        render.note(f"{layer}: {status}" if layer else status)
+
+    return show
+
+
+def all_interfaces(mappings: Sequence[PortMapping]) -> None:
+    if mappings:
+        listed = ", ".join(m.spec() for m in mappings)
+        render.note(f"note: {listed} is published on every interface: reachable from other machines")
+
+
+def started(result: RunResult, spec_published: bool) -> None:
+    """-d: the full id on stdout; name, short id and URLs on stderr; a hint to publish when nothing is."""
+    render.result(result.id)
+    render.note(f"{result.name} ({result.short_id}) started" if result.name else f"{result.short_id} started")
+    seen: set[str] = set()
+    for p in result.ports:
+        line = f"  http://{p.address} -> {p.target}" if p.proto == "tcp" else f"  {p.address} -> {p.target}"
+        if line not in seen:
+            seen.add(line)
+            render.note(line)
+    if not result.ports and not spec_published:
+        expose_hint(result.image)
+
+
+def expose_hint(image: ImageInfo) -> None:
+    if not image.exposed:
+        return
+    first = image.exposed[0].partition("/")[0]
+    ports = ", ".join(image.exposed)
+    render.hint(f"the image exposes {ports} but nothing is published: add -p 8080:{first} or -P")
+
+
+def ready(readiness: Readiness) -> None:
+    if readiness.how == "healthy":
+        render.note(f"ready: healthy after {readiness.seconds:.1f}s")
+    elif readiness.how == "ports":
+        answered = ", ".join(sorted({p.address for p in readiness.ports}))
+        render.note(f"ready: {answered} answered after {readiness.seconds:.1f}s")
+    else:
+        render.note("ready: running (no HEALTHCHECK and no published TCP port to wait for)")
+
+
+def log_tail(name: str, lines: Sequence[str]) -> None:
+    if not lines:
+        render.note(f"({name} wrote no output)")
+        return
+    render.note(f"last output of {name}:")
+    for line in lines:
+        render.note(f"  | {line}")
