@@ -287,6 +287,17 @@ def _range_detail(label: str, text: str, exc: PortRangeError) -> str:
     return f"{which}{label} port '{exc.value}' {_FRIENDLY.get(exc.reason, exc.reason)}"
 
 
+def _spec_range(raw: str, label: str, text: str, command: str) -> tuple[int, int]:
+    """The container or host part of a spec as a range; nat reports which (`invalid containerPort: X`)."""
+    try:
+        return parse_port_range(text)
+    except PortRangeError as exc:
+        go_name = "containerPort" if label == "container" else "hostPort"
+        raise PortSpecError(
+            raw, f"{label}-port", _range_detail(label, text, exc), f"invalid {go_name}: {text}", command
+        ) from None
+
+
 def parse_port_spec(raw: str, command: str = "run") -> list[PortMapping]:
     """nat.ParsePortSpec: `[ip:][hostPort[-end]:]containerPort[-end][/proto]` -> one mapping per container
     port. Raises PortSpecError."""
@@ -317,29 +328,10 @@ def parse_port_spec(raw: str, command: str = "run") -> list[PortMapping]:
     if ip and not is_ip(ip):
         raise PortSpecError(raw, "ip", f"'{ip}' is not an IP address", f"invalid IP address: {ip}", command)
 
-    try:
-        start, end = parse_port_range(container_port)
-    except PortRangeError as exc:
-        raise PortSpecError(
-            raw,
-            "container-port",
-            _range_detail("container", container_port, exc),
-            f"invalid containerPort: {container_port}",
-            command,
-        ) from None
-
+    start, end = _spec_range(raw, "container", container_port, command)
     host_start = host_end = 0
     if host_port:
-        try:
-            host_start, host_end = parse_port_range(host_port)
-        except PortRangeError as exc:
-            raise PortSpecError(
-                raw,
-                "host-port",
-                _range_detail("host", host_port, exc),
-                f"invalid hostPort: {host_port}",
-                command,
-            ) from None
+        host_start, host_end = _spec_range(raw, "host", host_port, command)
         # A host range with ONE container port means "any free port in this range"; otherwise the two
         # ranges must be the same size.
         if end - start != host_end - host_start and end != start:
