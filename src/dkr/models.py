@@ -491,6 +491,8 @@ class RunResult:
     name: str
     image: ImageInfo
     ports: tuple[PublishedPort, ...] = ()
+    #: what --wait saw, when it was asked to wait
+    ready: Readiness | None = None
 
     @property
     def short_id(self) -> str:

@@ -245,6 +245,7 @@ def test_wait_fails_when_the_container_exits(case: Case, web_image: str, rm: lis
     )  # fmt: skip
     assert_failed(res, 1, "exited with code 4 before it was ready")
     assert "  | starting" in res.stderr and "  | config missing" in res.stderr
+    assert res.stderr.splitlines()[-1] == "dkr removed it; its last output is above."
     assert case.containers() == []
 
 
@@ -255,6 +256,7 @@ def test_wait_times_out(case: Case, web_image: str) -> None:
     )  # fmt: skip
     assert_failed(res, 1, "was not ready after 1.5s", "did not answer")
     assert "  | never listening" in res.stderr
+    assert res.stderr.splitlines()[-1].endswith("Raise --wait-timeout if it needs longer.")
     assert case.containers() == []
 
 
@@ -401,6 +403,20 @@ def test_second_ctrl_c_kills_a_container_that_ignores_it(case: Case, base_image:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 137, err
     assert "killing" in err
+    assert case.containers() == []
+
+
+def test_a_closed_pipe_ends_the_container(case: Case, base_image: str) -> None:
+    # `dkr run img yes | head -1`: once dkr cannot deliver the output, the container must not run on unseen
+    proc = _start_foreground(case, base_image, "sh", "-c", "echo ready; exec yes")
+    assert proc.stdout is not None
+    proc.stdout.close()
+    proc.wait(timeout=30)
+    assert proc.returncode != 0
+    for _ in range(50):  # --rm: the Engine removes it once it is killed
+        if not case.containers():
+            break
+        time.sleep(0.2)
     assert case.containers() == []
 
 

@@ -28,16 +28,12 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, RunSpec, dict[str,
         sink(2, b"err\n")
         return 3
 
-    def detached(
-        engine: Any, spec: RunSpec, image: Any = None, **kw: Any
-    ) -> tuple[RunResult, Readiness | None]:
+    def detached(engine: Any, spec: RunSpec, image: Any = None, **kw: Any) -> RunResult:
         seen.append(("detached", spec, kw))
         ports = (PublishedPort(80, "tcp", "127.0.0.1", 8080), PublishedPort(53, "udp", "127.0.0.1", 5353))
-        result = RunResult(
-            CID, "web", ImageInfo("sha256:1", spec.image, ("80/tcp",)), ports if spec.publish else ()
-        )
         ready = Readiness("ports", 1.25, ports[:1]) if kw.get("wait_timeout") else None
-        return result, ready
+        image_info = ImageInfo("sha256:1", spec.image, ("80/tcp",))
+        return RunResult(CID, "web", image_info, ports if spec.publish else (), ready)
 
     monkeypatch.setattr(core, "run_foreground", foreground)
     monkeypatch.setattr(core, "run_detached", detached)
@@ -104,11 +100,20 @@ def test_wait_passes_the_timeout_and_reports(calls: list[Any]) -> None:
     assert calls[1][2]["wait_timeout"] == 2.5
 
 
-def test_not_ready_shows_the_last_lines_then_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("removed", "timed_out", "hint"),
+    [
+        (True, False, "dkr removed it; its last output is above."),
+        (True, True, "dkr removed it; its last output is above. Raise --wait-timeout if it needs longer."),
+    ],
+)
+def test_not_ready_shows_the_last_lines_then_one_error(
+    monkeypatch: pytest.MonkeyPatch, removed: bool, timed_out: bool, hint: str
+) -> None:
     def detached(*_a: Any, **_kw: Any) -> Any:
-        raise core.NotReady(
-            "container web exited with code 4 before it was ready", "dkr removed it.", ("a", "b")
-        )
+        exc = core.NotReady("container web was not ready", "web", ("a", "b"), timed_out=timed_out)
+        exc.removed = removed
+        raise exc
 
     monkeypatch.setattr(core, "run_detached", detached)
     res = run_dkr(*NOWHERE, "run", "-d", "--wait", "--name", "web", "img")
@@ -118,8 +123,8 @@ def test_not_ready_shows_the_last_lines_then_one_error(monkeypatch: pytest.Monke
         "last output of web:",
         "  | a",
         "  | b",
-        "dkr: error: container web exited with code 4 before it was ready",
-        "dkr removed it.",
+        "dkr: error: container web was not ready",
+        hint,
     ]
 
 
@@ -176,10 +181,9 @@ def test_bad_publish_ip_env_is_a_usage_error(calls: list[Any], monkeypatch: pyte
     assert calls == []
 
 
-def test_help_does_not_touch_the_engine(calls: list[Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_does_not_touch_the_engine(calls: list[Any]) -> None:
     res = run_dkr(*NOWHERE, "run", "--help")
     assert res.code == 0
-    out = capsys.readouterr().out  # click prints help itself
-    assert "Options come before IMAGE" in out
-    assert "--wait-timeout" in out
+    assert "Options come before IMAGE" in res.out
+    assert "--wait-timeout" in res.out
     assert calls == []

@@ -8,8 +8,6 @@ from pathlib import Path
 import typer
 
 from dkr.errors import UsageError
-from dkr.ports import on_all_interfaces
-from dkr.runspec import run_spec
 
 
 def run(
@@ -44,6 +42,8 @@ def run(
 ) -> int:
     """Run a command in a new container. Options come before IMAGE; the rest is the container's command."""
     from dkr.cli import state
+    from dkr.ports import on_all_interfaces
+    from dkr.runspec import run_spec
 
     if wait and not detach:
         raise UsageError("--wait needs -d (a foreground run already waits for the container)", "run")
@@ -70,15 +70,13 @@ def run(
         )
     timeout = (wait_timeout or 60.0) if wait else None
     try:
-        result, ready = core.run_detached(
+        result = core.run_detached(
             engine, spec, wait_timeout=timeout, notify=render.note, progress=show.pull_progress()
         )
     except core.NotReady as exc:
-        show.log_tail(spec.name or "the container", exc.logs)
+        show.not_ready(exc)
         raise
     show.started(result, bool(spec.publish) or spec.publish_all)
-    if ready is not None:
-        show.ready(ready)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import collections
 import contextlib
+import dataclasses
 import re
 import signal
 import socket
@@ -52,11 +53,18 @@ _IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{64}")
 
 
 class NotReady(DkrError):
-    """--wait gave up: the container exited, reported unhealthy, or did not answer in time."""
+    """--wait gave up: the container exited, reported unhealthy, or did not answer in time (exit 1)."""
 
-    def __init__(self, message: str, hint: str | None = None, logs: tuple[str, ...] = ()) -> None:
-        super().__init__(message, hint)
+    def __init__(
+        self, message: str, container: str, logs: tuple[str, ...] = (), timed_out: bool = False
+    ) -> None:
+        super().__init__(message)
+        #: the container's name (or short id), and its last output lines
+        self.container = container
         self.logs = logs
+        self.timed_out = timed_out
+        #: set once run_detached has removed the container
+        self.removed = False
 
 
 @contextlib.contextmanager
@@ -279,9 +287,10 @@ def run_detached(
     wait_timeout: float | None = None,
     notify: Notify | None = None,
     progress: Progress | None = None,
-) -> tuple[RunResult, Readiness | None]:
-    """`docker run -d`: the image, create, start. With `wait_timeout`, also wait until it is ready; if it is
-    not, remove it and raise NotReady with its last log lines. Nothing is left behind on any failure."""
+) -> RunResult:
+    """`docker run -d`: the image, create, start. With `wait_timeout`, also wait until it is ready (the result
+    says how); if it is not, remove it and raise NotReady with its last log lines. Nothing is left behind on
+    any failure."""
     image = image or ensure_image(engine, spec.image, spec.pull, progress)
     cid = create_container(engine, spec, image, notify=notify)
     tail: _LogTail | None = None
@@ -290,18 +299,20 @@ def run_detached(
             tail = _LogTail(engine, cid)
         start_container(engine, cid, spec)
         result = _started(engine, cid, spec, image)
-        ready = None
         if wait_timeout is not None:
             ready = wait_until_ready(engine, result, wait_timeout, tail=tail)
-    except BaseException:  # a failed start/wait or Ctrl-C: remove what dkr created
+            result = dataclasses.replace(result, ready=ready)
+    except BaseException as exc:  # a failed start/wait or Ctrl-C: remove what dkr created
         if tail:
             tail.close()
         with contextlib.suppress(DkrError):
             remove_container(engine, cid)
+            if isinstance(exc, NotReady):
+                exc.removed = True
         raise
     if tail:
         tail.close()
-    return result, ready
+    return result
 
 
 # --- readiness --------------------------------------------------------------------------------------------
@@ -361,18 +372,12 @@ def wait_until_ready(
             code = state.get("ExitCode")
             how = f"exited with code {code}" if code is not None else "exited"
             raise NotReady(
-                f"container {name} {how} before it was ready",
-                "dkr removed it; its last output is above.",
-                _logs(engine, container.id, tail),
+                f"container {name} {how} before it was ready", name, _logs(engine, container.id, tail)
             )
         if health == "healthy":
             return Readiness("healthy", clock() - start)
         if health == "unhealthy":
-            raise NotReady(
-                f"container {name} reported unhealthy",
-                "dkr removed it; its last output is above.",
-                _logs(engine, container.id, tail),
-            )
+            raise NotReady(f"container {name} reported unhealthy", name, _logs(engine, container.id, tail))
         if health is None:
             for key in [k for k in pending if probe(*k)]:
                 del pending[key]
@@ -387,8 +392,9 @@ def wait_until_ready(
                 what = f"{addresses} did not answer"
             raise NotReady(
                 f"container {name} was not ready after {timeout:g}s: {what}",
-                "dkr removed it; its last output is above. Raise --wait-timeout if it needs longer.",
+                name,
                 _logs(engine, container.id, tail),
+                timed_out=True,
             )
         time.sleep(max(0.0, min(POLL_INTERVAL, deadline - clock())))
 
@@ -470,8 +476,17 @@ def run_foreground(
         raise
     interrupts = _Interrupts(engine, cid, spec.name or cid[:12], notify)
     with interrupts.installed():
-        for stream, data in output:
-            sink(stream, data)
+        try:
+            for stream, data in output:
+                sink(stream, data)
+        except BaseException:
+            # dkr cannot deliver the output (`dkr run img yes | head -1` closed the pipe): end the container
+            # as SIGPIPE would end a local producer, rather than leave it running unseen
+            output.close()
+            waiter.close()
+            with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+                engine.api.kill(cid)
+            raise
         code = waiter.result()
     if interrupts.count and notify:
         notify(f"{spec.name or cid[:12]} stopped (exit code {code})")

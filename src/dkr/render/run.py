@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dkr import render
 from dkr.models import ImageInfo, PortMapping, Readiness, RunResult
+
+if TYPE_CHECKING:
+    from dkr.engine.run import NotReady
 
 #: pull statuses worth a line when output is plain; the rest ("Downloading", "Extracting", ...) are progress
 #: ticks that would flood a log
@@ -75,6 +78,8 @@ def started(result: RunResult, spec_published: bool) -> None:
             render.note(line)
     if not result.ports and not spec_published:
         expose_hint(result.image)
+    if result.ready is not None:
+        ready(result.ready)
 
 
 def expose_hint(image: ImageInfo) -> None:
@@ -95,10 +100,15 @@ def ready(readiness: Readiness) -> None:
         render.note("ready: running (no HEALTHCHECK and no published TCP port to wait for)")
 
 
-def log_tail(name: str, lines: Sequence[str]) -> None:
-    if not lines:
-        render.note(f"({name} wrote no output)")
-        return
-    render.note(f"last output of {name}:")
-    for line in lines:
-        render.note(f"  | {line}")
+def not_ready(exc: NotReady) -> None:
+    """A failed --wait: the container's last lines on stderr, and the hint under the error that follows."""
+    if exc.logs:
+        render.note(f"last output of {exc.container}:")
+        for line in exc.logs:
+            render.note(f"  | {line}")
+    else:
+        render.note(f"({exc.container} wrote no output)")
+    hint = "dkr removed it; its last output is above." if exc.removed else "Its last output is above."
+    if exc.timed_out:
+        hint += " Raise --wait-timeout if it needs longer."
+    exc.hint = hint
