@@ -314,6 +314,12 @@ def test_pull_never_on_a_missing_image(case: Case) -> None:
     assert case.containers() == []
 
 
+def test_malformed_image_reference_is_125(case: Case) -> None:
+    res = dkr("run", "-d", *case.args, "Not:A:Valid:Ref")
+    assert_failed(res, 125, "cannot use image 'Not:A:Valid:Ref'", "invalid reference format")
+    assert case.containers() == []
+
+
 def test_pull_always_tries_the_registry_even_for_a_local_image(case: Case, web_image: str) -> None:
     res = dkr("run", "-d", "--pull", "always", *case.args, web_image)
     assert_failed(res, 125, f"cannot pull image '{web_image}'")

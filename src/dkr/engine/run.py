@@ -106,6 +106,21 @@ def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> No
                 progress(event)
 
 
+def _inspect_image(engine: Engine, ref: str) -> dict[str, Any] | None:
+    """The image's inspect payload, or None when it is not here. Any other refusal (a malformed reference)
+    is docker's exit 125."""
+
+    def refused(message: str) -> DkrError:
+        return DkrError(f"cannot use image '{ref}': {message}", exit_code=ExitCode.RUN_FAILED)
+
+    with _translated(engine, refused):
+        try:
+            data: dict[str, Any] = engine.api.inspect_image(ref)
+        except docker.errors.NotFound:
+            return None
+    return data
+
+
 def ensure_image(
     engine: Engine, ref: str, policy: str = "missing", progress: Progress | None = None
 ) -> ImageInfo:
@@ -113,10 +128,8 @@ def ensure_image(
     (and only a named image, never an id), `never` fails with exit 125."""
     if policy == "always":
         pull_image(engine, ref, progress)
-    try:
-        with engine.errors(f"cannot inspect image '{ref}'"):
-            data = engine.api.inspect_image(ref)
-    except NotFound:
+    data = _inspect_image(engine, ref)
+    if data is None:
         if policy != "missing" or _IMAGE_ID.fullmatch(ref):
             raise DkrError(
                 f"no such image locally: {ref}",
@@ -124,12 +137,13 @@ def ensure_image(
                 if policy == "never"
                 else "Check the image name or id.",
                 exit_code=ExitCode.RUN_FAILED,
-            ) from None
+            )
         if progress:
             progress({"status": f"Unable to find image '{_full_ref(ref)}' locally"})
         pull_image(engine, ref, progress)
-        with engine.errors(f"cannot inspect image '{ref}'"):
-            data = engine.api.inspect_image(ref)
+        data = _inspect_image(engine, ref)
+        if data is None:
+            raise DkrError(f"image '{ref}' is still missing after the pull", exit_code=ExitCode.RUN_FAILED)
     return ImageInfo.from_api(ref, data)
 
 

@@ -62,8 +62,10 @@ def pull_progress() -> Callable[[dict[str, Any]], None]:
 
 def all_interfaces(mappings: Sequence[PortMapping]) -> None:
     if mappings:
-        listed = ", ".join(m.spec() for m in mappings)
-        render.note(f"note: {listed} is published on every interface: reachable from other machines")
+        listed = ", ".join(
+            f"{m.port} on {f'[{m.host_ip}]' if ':' in m.host_ip else m.host_ip}" for m in mappings
+        )
+        render.note(f"note: {listed}: published on every interface, reachable from other machines")
 
 
 def started(result: RunResult, spec_published: bool) -> None:
