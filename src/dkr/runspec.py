@@ -252,7 +252,7 @@ def create_error(message: str, command: tuple[str, ...] = ()) -> DkrError:
         name, holder = in_use.groups()
         return DkrError(
             f"the container name '{name}' is already in use by container {holder[:12]}",
-            f"Remove that container (docker rm -f {name}) or choose another --name.",
+            f"Remove that container (dkr rm -f {name}) or choose another --name.",
             exit_code=ExitCode.RUN_FAILED,
         )
     code = exit_code_for(message)

@@ -325,7 +325,7 @@ def test_create_error_name_in_use_names_the_holder() -> None:
     )
     assert err.exit_code == ExitCode.RUN_FAILED
     assert err.message == "the container name 'web' is already in use by container 9ef2c017d99d"
-    assert err.hint == "Remove that container (docker rm -f web) or choose another --name."
+    assert err.hint == "Remove that container (dkr rm -f web) or choose another --name."
 
 
 def test_create_error_other() -> None:
