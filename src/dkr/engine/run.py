@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docker.errors
@@ -43,8 +44,9 @@ POLL_INTERVAL = 0.25
 #: after connecting, how long a probe watches for the connection being closed under it. docker's userland
 #: proxy accepts on the host port even when nothing listens in the container, then closes the connection at
 #: once (it dials the container, is refused, and hangs up within milliseconds). An open, quiet connection
-#: is a server waiting for its client.
-PROBE_SETTLE = 0.5
+#: is a server waiting for its client. Measured here: the proxy hangs up within 3 ms; 0.15 s leaves a wide
+#: margin without making every --wait pay half a second.
+PROBE_SETTLE = 0.15
 #: on Ctrl-C the container first gets SIGINT (docker's sig-proxy); if it is still running after this many
 #: seconds dkr stops it (its stop signal, then SIGKILL after its stop timeout)
 INTERRUPT_GRACE = 3.0
@@ -349,6 +351,15 @@ def probe(host: str, port: int, connect_timeout: float = 1.0, settle: float = PR
         return False
 
 
+def _answering(targets: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The targets that answer, probed at once: each successful probe waits PROBE_SETTLE."""
+    if len(targets) <= 1:
+        return [t for t in targets if probe(*t)]
+    with ThreadPoolExecutor(max_workers=min(16, len(targets)), thread_name_prefix="dkr-probe") as pool:
+        answers = list(pool.map(lambda t: probe(*t), targets))
+    return [t for t, ok in zip(targets, answers, strict=True) if ok]
+
+
 def _logs(engine: Engine, cid: str, tail: _LogTail | None) -> tuple[str, ...]:
     if tail is not None:
         return tail.lines()
@@ -393,7 +404,7 @@ def wait_until_ready(
         if health == "unhealthy":
             raise NotReady(f"container {name} reported unhealthy", name, _logs(engine, container.id, tail))
         if health is None:
-            for key in [k for k in pending if probe(*k)]:
+            for key in _answering(list(pending)):
                 del pending[key]
             if not pending:
                 how = "ports" if targets else "running"
