@@ -1,8 +1,11 @@
-"""dkr's small record of its last successful build of each context + Dockerfile (+ target), so that a rebuild
-can say which files changed: one JSON file per pair in `<cache folder>/contexts/` (the caller passes the
-folder: engine.layers.cache_dir(), $DKR_CACHE_DIR else $XDG_CACHE_HOME/dkr else ~/.cache/dkr). A record holds
-fingerprints, never file contents or build arg values. Losing it only costs the explanation: reading and
-writing never fail a build.
+"""dkr's records of its builds, in the cache folder (dkr.cachedir says where):
+
+- the last successful build of each context + Dockerfile (+ target), so that a rebuild can say which files
+  changed. It holds fingerprints, never file contents or build arg values;
+- the last build of each image dkr built (its `dkr build --format json` object), so that `dkr layers` can say
+  which of the image's steps came from the layer cache.
+
+Losing a record only costs an explanation: reading and writing never fail a command.
 """
 
 from __future__ import annotations
@@ -17,15 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from dkr.cache_report import PreviousBuild
+from dkr.cachedir import build_record_path, context_record_path
+from dkr.models import BuildResult, BuildStep
 
 VERSION = 1
-
-
-def record_path(folder: Path, root: str, dockerfile_path: str, target: str | None = None) -> Path:
-    """One record per context, Dockerfile and --target (another target runs other steps)."""
-    key_text = f"{root}\0{dockerfile_path}\0{target or ''}"
-    key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / "contexts" / f"{key}.json"
 
 
 def digest_args(args: Mapping[str, str]) -> dict[str, str]:
@@ -33,9 +31,9 @@ def digest_args(args: Mapping[str, str]) -> dict[str, str]:
     return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in args.items()}
 
 
-def load(folder: Path, root: str, dockerfile_path: str, target: str | None = None) -> PreviousBuild | None:
+def load(root: str, dockerfile_path: str, target: str | None = None) -> PreviousBuild | None:
     try:
-        data = json.loads(record_path(folder, root, dockerfile_path, target).read_text())
+        data = json.loads(context_record_path(root, dockerfile_path, target).read_text())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -52,7 +50,6 @@ def load(folder: Path, root: str, dockerfile_path: str, target: str | None = Non
 
 
 def save(
-    folder: Path,
     root: str,
     dockerfile_path: str,
     target: str | None = None,
@@ -73,7 +70,25 @@ def save(
         "build_args": digest_args(build_args),
         "files": {k: list(v) for k, v in files.items()},
     }
-    write_json(record_path(folder, root, dockerfile_path, target), record)
+    write_json(context_record_path(root, dockerfile_path, target), record)
+
+
+def save_build(result: BuildResult) -> None:
+    """Keep an image's last build for `dkr layers`: builds/<id>.json, the `dkr build --format json` object."""
+    write_json(build_record_path(result.id), result.to_json())
+
+
+def last_build(image_id: str) -> list[BuildStep] | None:
+    """The steps of dkr's last build of this image, or None: no record, or one that does not read."""
+    if not image_id.startswith("sha256:"):
+        return None
+    try:
+        data = json.loads(build_record_path(image_id).read_text(encoding="utf-8"))
+        if data.get("id") != image_id:
+            return None
+        return [BuildStep.from_json(step) for step in data["steps"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from dkr import render
-from dkr.engine.layers import build_record_path, cache_dir, last_build, match_steps
+from dkr.buildrecord import last_build
+from dkr.cachedir import build_record_path
+from dkr.engine.layers import match_steps
 from dkr.models import BuildStep, ImageLayers, Layer, instruction_of
 from dkr.render.layers import biggest, layers_json, render_layers
 from tests.helpers import assert_one_line_error, run_dkr
@@ -95,17 +97,23 @@ def test_recorded_payload_oldest_first() -> None:
     ("steps", "expected"),
     [
         pytest.param(None, (), id="no-record"),
-        pytest.param(record(3), (None,) * 4 + tuple(record(3)[1:]), id="final-stage-steps-are-newest"),
+        # the FROM stands for the base image's top entry (the image it names), older ones have no step
+        pytest.param(record(3), (None,) * 3 + tuple(record(3)), id="final-stage-steps-are-newest"),
         pytest.param(
             [
                 BuildStep(1, "FROM golang:1.22 AS build", True),
                 BuildStep(2, "RUN go build", False),
                 *record(9),
             ],
-            (None,) * 4 + tuple(record(9)[1:]),
+            (None,) * 3 + tuple(record(9)),
             id="multi-stage-uses-last-from",
         ),
         pytest.param(record(9) + [BuildStep(10, "LABEL x=1", False)] * 5, (), id="more-steps-than-layers"),
+        pytest.param(
+            [BuildStep(1, "FROM base", True)],
+            (None,) * 11 + (BuildStep(1, "FROM base", True),),
+            id="only-from",
+        ),
         pytest.param(
             [BuildStep(1, "FROM x", True), *[BuildStep(i, "RUN true", True) for i in range(2, 10)]],
             (),
@@ -115,17 +123,6 @@ def test_recorded_payload_oldest_first() -> None:
 )
 def test_match_steps(steps: list[BuildStep] | None, expected: tuple[BuildStep | None, ...]) -> None:
     assert match_steps(recorded().layers, steps) == expected
-
-
-def test_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("DKR_CACHE_DIR", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert cache_dir() == tmp_path / ".cache" / "dkr"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_dir() == tmp_path / "xdg" / "dkr"
-    monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path / "own"))
-    assert build_record_path(IMAGE_ID) == tmp_path / "own" / "builds" / f"{IMAGE_ID[7:]}.json"
 
 
 def write_record(path: Path, image_id: str, steps: list[BuildStep]) -> None:
@@ -193,10 +190,10 @@ def test_cache_column_with_a_record() -> None:
     out, err = draw(result)
     lines = out.splitlines()
     assert lines[0].split()[-1] == "CACHE"
-    assert [line.split()[-1] for line in lines[1:]] == ["base"] * 4 + ["cached"] * 2 + ["ran"] * 6
-    assert err.endswith("; last dkr build: 2 of 8 steps from the cache\n")
+    assert [line.split()[-1] for line in lines[1:]] == ["base"] * 3 + ["cached"] * 3 + ["ran"] * 6
+    assert err.endswith("; last dkr build: 3 of 9 steps from the cache\n")
     rows = json.loads(draw(result, "json")[0])["layers"]
-    assert [(r["step"], r["cached"]) for r in rows[3:6]] == [(None, None), (2, True), (3, True)]
+    assert [(r["step"], r["cached"]) for r in rows[2:6]] == [(None, None), (1, True), (2, True), (3, True)]
 
 
 @pytest.mark.parametrize(
@@ -259,7 +256,7 @@ def test_cli_one_history_request(fake: FakeEngine, tmp_path: Path) -> None:
     assert len(res.out.splitlines()) == 13
     write_record(tmp_path / "cache" / "builds" / f"{IMAGE_ID[7:]}.json", IMAGE_ID, record(3))
     res = run_dkr("layers", "app:1", "--format", "json")
-    assert [row["cached"] for row in json.loads(res.out)["layers"]][3:6] == [None, True, True]
+    assert [row["cached"] for row in json.loads(res.out)["layers"]][2:6] == [None, True, True, True]
 
 
 def test_cli_no_such_image(fake: FakeEngine) -> None:

@@ -18,7 +18,6 @@ from dkr.buildcontext import ContextPlan, Signature, plan_context, stream_contex
 from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
 from dkr.cache_report import explain
 from dkr.engine.client import Engine, api_message
-from dkr.engine.layers import build_record_path, cache_dir
 from dkr.errors import DkrError, EngineError
 from dkr.models import BuildRequest, BuildResult
 
@@ -41,8 +40,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     """
     emit: EventHandler = on_event or (lambda _event: None)
     plan = plan_context(request.context, request.dockerfile)
-    records = cache_dir()
-    previous = buildrecord.load(records, plan.root, plan.dockerfile_path, request.target)
+    previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
     emit(ContextReady(plan.root, plan.files, plan.size))
     started = time.monotonic()
     signatures: dict[str, Signature] = {}
@@ -66,7 +64,6 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         build_args=buildrecord.digest_args(request.build_args),
     )
     buildrecord.save(
-        records,
         plan.root,
         plan.dockerfile_path,
         request.target,
@@ -88,7 +85,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         warnings=tuple(log.warnings),
     )
     # `dkr layers` shows which of an image's layers came from the cache in its last dkr build
-    buildrecord.write_json(build_record_path(result.id), result.to_json())
+    buildrecord.save_build(result)
     return result
 
 

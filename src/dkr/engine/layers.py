@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from dkr.buildrecord import last_build
 from dkr.dockerfile import KEYWORDS
 from dkr.engine.client import Engine
 from dkr.errors import NotFound
@@ -27,51 +25,31 @@ def image_layers(engine: Engine, image: str) -> ImageLayers:
     return ImageLayers(image, image_id, layers, match_steps(layers, last_build(image_id)))
 
 
-def cache_dir() -> Path:
-    """$DKR_CACHE_DIR, else $XDG_CACHE_HOME/dkr, else ~/.cache/dkr."""
-    if os.environ.get("DKR_CACHE_DIR"):
-        return Path(os.environ["DKR_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dkr"
-
-
-def build_record_path(image_id: str) -> Path:
-    """Where `dkr build` keeps its last build of an image: builds/<id without 'sha256:'>.json, holding the
-    object `dkr build --format json` prints ({"id", "steps": [{"index", "instruction", "cached"}], ...})."""
-    return cache_dir() / "builds" / f"{image_id.removeprefix('sha256:')}.json"
-
-
-def last_build(image_id: str) -> list[BuildStep] | None:
-    """The steps of dkr's last build of this image, or None: no record, or one that does not read (a record
-    is a convenience, never a reason to fail)."""
-    if not image_id.startswith("sha256:"):
-        return None
-    try:
-        data = json.loads(build_record_path(image_id).read_text(encoding="utf-8"))
-        if data.get("id") != image_id:
-            return None
-        return [BuildStep.from_json(step) for step in data["steps"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
 def match_steps(layers: Sequence[Layer], steps: Sequence[BuildStep] | None) -> tuple[BuildStep | None, ...]:
-    """The build step behind each layer. The classic builder commits one history entry per instruction after
-    FROM, so the final stage's steps (those after its FROM, labels from --label included) are the newest
-    entries, in order; older entries come from the base image."""
+    """The build step behind each layer (oldest first), or () when the record does not fit these layers.
+
+    The classic builder commits one history entry per instruction after FROM, so the final stage's steps
+    after its FROM (the LABEL steps --label adds included, last) are the newest entries, in order. Its FROM
+    stands for the entry just older than those: the top of the image it builds on, which is what a FROM
+    "from the cache" means (`dkr build` counts a FROM whose image was present as cached). FROM scratch has no
+    entry. The base image's older entries have no step of this build."""
     if not steps:
         return ()
     final = list(steps)
+    start: BuildStep | None = None
     for i in range(len(final) - 1, -1, -1):
-        if final[i].instruction.split(" ", 1)[0].upper() == "FROM":
-            final = final[i + 1 :]
+        if final[i].keyword == "FROM":
+            start, final = final[i], final[i + 1 :]
             break
-    if not final or len(final) > len(layers):
+    base = len(layers) - len(final)
+    if base < 0:
         return ()
-    matched = (None,) * (len(layers) - len(final)) + tuple(final)
-    for layer, step in zip(layers, matched, strict=True):
+    for layer, step in zip(layers[base:], final, strict=True):
         kind = layer.instruction.split(" ", 1)[0]
         # an exec-form RUN is recorded as its bare command: only an instruction keyword can disagree
-        if step is not None and kind in KEYWORDS and kind != step.instruction.split(" ", 1)[0].upper():
+        if kind in KEYWORDS and kind != step.keyword:
             return ()  # not the build that made these layers (a stale or foreign record)
-    return matched
+    matched: list[BuildStep | None] = [None] * base + final
+    if start is not None and base > 0:
+        matched[base - 1] = start
+    return tuple(matched) if any(matched) else ()
