@@ -51,6 +51,10 @@ class ContextPlan:
     entries: list[str] = field(default_factory=list)
     files: int = 0
     size: int = 0
+    #: the Dockerfile's text, as read when the context was planned (for the hints after the build)
+    dockerfile_text: str = ""
+    #: whether the context has a .dockerignore (the classic builder reads no FILE.dockerignore beside -f)
+    has_dockerignore: bool = False
 
 
 def _show(path: str) -> str:
@@ -99,10 +103,14 @@ def plan_context(context: str, dockerfile: str | None = None) -> ContextPlan:
     root = _context_root(context)
     df_path = _dockerfile_path(root, dockerfile)
     rel = os.path.relpath(df_path, root)
+    try:
+        with open(df_path, "rb") as fh:
+            content = fh.read()
+    except OSError as exc:
+        raise DkrError(f"cannot read Dockerfile '{_show(df_path)}': {exc.strerror or exc}") from exc
     inline = None
     if rel == ".." or rel.startswith("../"):
-        with open(df_path, "rb") as fh:
-            inline = fh.read()
+        inline = content
         name = ".dockerfile." + secrets.token_hex(10)  # docker: ".dockerfile." + 20 random hex digits
     else:
         name = rel
@@ -119,6 +127,8 @@ def plan_context(context: str, dockerfile: str | None = None) -> ContextPlan:
     except PatternError as exc:
         raise DkrError(f"{_show(ignore)}: {exc}") from exc
     plan = ContextPlan(root, name, df_path, inline, patterns)
+    plan.dockerfile_text = content.decode("utf-8", "replace")
+    plan.has_dockerignore = os.path.lexists(ignore)
     _walk(plan, matcher)
     return plan
 

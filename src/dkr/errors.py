@@ -7,6 +7,10 @@ prints one and turns it into an exit code.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dkr.buildlog import BuildFailed
 
 
 class ExitCode(IntEnum):
@@ -63,3 +67,13 @@ class NotFound(EngineError):
 
 class Conflict(EngineError):
     """The Engine refused because of the object's state (in use, name taken, ...)."""
+
+
+class BuildError(DkrError):
+    """The build failed inside the Engine (a step, or the Dockerfile): `failure` has the step and its output,
+    `hints` the lint hints on the Dockerfile (dkr.buildhints) that dkr build shows before the error."""
+
+    def __init__(self, message: str, failure: BuildFailed | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.failure = failure
+        self.hints: tuple[str, ...] = ()

@@ -302,6 +302,8 @@ class BuildResult:
     context_files: int = 0
     context_bytes: int = 0
     warnings: tuple[str, ...] = ()
+    #: what `dkr build` prints as hints after its summary (dkr.buildhints), without the `hint: ` prefix
+    hints: tuple[str, ...] = ()
 
     @property
     def cached_steps(self) -> int:

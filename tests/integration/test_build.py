@@ -126,8 +126,66 @@ def test_rebuild_after_an_app_change_explains_the_cache(
     assert layers.returncode == 0, layers.stderr
     rows = json.loads(layers.stdout)["layers"]
     assert [(r["step"], r["cached"]) for r in rows if r["step"] is not None] == [
-        (i, i <= 4) for i in range(2, 10)
+        (i, i <= 4) for i in range(1, 10)
     ]
+
+
+CACHE_ORDER_FIX = "copy the manifests first: `COPY package.json package-lock.json /app/`, then the install, then `COPY . /app`"
+
+
+@pytest.fixture
+def bad_order(tmp_path: Path, base_image: str) -> Path:
+    """`COPY . /app` before the dependency install: what lint's DKR001 (cache-order) is about. busybox has no
+    npm: a stand-in script from the context plays it (lint reads `PATH=... npm ci` as `npm ci`)."""
+    ctx = tmp_path / "bad"
+    (ctx / "tools").mkdir(parents=True)
+    (ctx / "tools" / "npm").write_text('#!/bin/sh\necho "installed by npm $*" > /app/installed\n')
+    (ctx / "tools" / "npm").chmod(0o755)
+    (ctx / "package.json").write_text("{}\n")
+    (ctx / "server.js").write_text("console.log('v1')\n")
+    (ctx / ".dockerignore").write_text("*.log\n")  # so that DKR001 is the only finding
+    (ctx / "Dockerfile").write_text(
+        f"FROM {base_image}\n"
+        "WORKDIR /app\n"
+        "COPY . /app\n"
+        "RUN PATH=/app/tools:$PATH npm ci\n"
+        'CMD ["cat", "/app/installed"]\n'
+    )
+    return ctx
+
+
+def test_bad_order_gets_the_cache_order_hint_on_stderr(
+    client: docker.DockerClient, bad_order: Path, cache_env: dict[str, str], images: list[str]
+) -> None:
+    first = build(bad_order, cache_env, cwd=bad_order)
+    assert first.returncode == 0, first.stderr
+    image_id = first.stdout.strip()
+    images.append(image_id)
+    assert first.stdout == image_id + "\n" and image_id.startswith("sha256:"), "stdout: the id alone"
+    lines = first.stderr.splitlines()
+    assert lines[-1] == f"hint: Dockerfile:4 DKR001 cache-order: {CACHE_ORDER_FIX}", "after the summary"
+    assert any(line.startswith("built sha256:") for line in lines[:-1])
+    assert read_file(client, image_id, "/app/installed") == b"installed by npm ci\n"
+
+    # a rebuild after a code change re-runs the install: the cache report's advice about that RUN and the lint
+    # hint are one line, and stdout is exactly the JSON object
+    (bad_order / "server.js").write_text("console.log('v2')\n")
+    second = build(bad_order, cache_env, "--format", "json", cwd=bad_order)
+    assert second.returncode == 0, second.stderr
+    data = json.loads(second.stdout)
+    images.append(data["id"])
+    assert second.stdout == json.dumps(data) + "\n"
+    assert (data["first_miss"], data["steps"][3]["instruction"]) == (3, "RUN PATH=/app/tools:$PATH npm ci")
+    lines = second.stderr.splitlines()
+    assert lines[-2] == "step 3/7 `COPY . /app` re-ran: 1 file changed (server.js); steps 4-7 re-ran after it"
+    assert lines[-1] == (
+        "hint: Dockerfile:4 DKR001 cache-order: step 4 re-ran only because step 3 copied changed files; "
+        + CACHE_ORDER_FIX
+    )
+    assert second.stderr.count("re-ran only because") == 1, "the advice is not repeated"
+
+    quiet = build(bad_order, cache_env, "-q", cwd=bad_order)
+    assert (quiet.returncode, quiet.stderr, quiet.stdout) == (0, "", data["id"] + "\n")
 
 
 def test_stdout_is_the_image_id_alone_for_scripts(

@@ -124,7 +124,8 @@ def test_cache_column_from_the_last_build_record(built: Built, cache_dir: dict[s
     res = dkr("layers", built.tag, "--format", "json", env=cache_dir)
     assert res.returncode == 0, res.stderr
     rows = json.loads(res.stdout)["layers"]
-    made_here = built.steps[1:]  # every step after FROM made one history entry, in order
+    # every step after FROM made one history entry, in order; the FROM is the base image's top entry
+    made_here = built.steps
     assert [(r["step"], r["cached"]) for r in rows[-len(made_here) :]] == [
         (s["index"], s["cached"]) for s in made_here
     ]
@@ -163,3 +164,62 @@ def test_no_such_image(cache_dir: dict[str, str]) -> None:
 def test_unreachable_engine(tmp_path: Path) -> None:
     res = dkr("-H", f"unix://{tmp_path}/nothing.sock", "layers", "img")
     assert_one_line_error(as_result(res), 1, "cannot connect to the Docker Engine", "no such socket")
+
+
+def test_cache_column_after_a_rebuild_matches_dkr_build(
+    client: docker.DockerClient, base_image: str, tmp_path: Path, cache_dir: dict[str, str]
+) -> None:
+    """dkr build, a rebuild after one file changed, then dkr layers: each step of the last build, the FROM
+    and the --label steps included, is on its layer with the `cached` dkr build --format json reported."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "config.txt").write_text("one\n")
+    (ctx / "app.txt").write_text("v1\n")
+    (ctx / "Dockerfile").write_text(
+        f"FROM {base_image}\nWORKDIR /app\nCOPY config.txt /app/\nRUN cat config.txt > configured\n"
+        "COPY app.txt /app/\nRUN wc -c app.txt > size\nENV A=1\n"
+    )
+    tag = f"{unique('rebuilt')}:1"
+    labels = [arg for k, v in LABELS.items() for arg in ("--label", f"{k}={v}")]
+    made: list[str] = []
+    try:
+        first = dkr("build", *labels, "-t", tag, "--format", "json", str(ctx), env=cache_dir)
+        assert first.returncode == 0, first.stderr
+        made.append(json.loads(first.stdout)["id"])
+        (ctx / "app.txt").write_text("v2\n")
+        second = dkr("build", *labels, "-t", tag, "--format", "json", str(ctx), env=cache_dir)
+        assert second.returncode == 0, second.stderr
+        build = json.loads(second.stdout)
+        made.append(build["id"])
+        steps = build["steps"]
+        assert [s["cached"] for s in steps] == [True] * 4 + [False] * (len(steps) - 4)
+        assert [s["instruction"] for s in steps[-2:]] == [f"LABEL {k}={v}" for k, v in sorted(LABELS.items())]
+
+        image = client.images.get(tag)
+        history = list(reversed(client.api.history(tag)))
+        for name in (tag, build["id"], build["id"][7:19]):  # a tag, the full id, a short id
+            res = dkr("layers", name, "--format", "json", env=cache_dir)
+            assert res.returncode == 0, res.stderr
+            doc = json.loads(res.stdout)
+            assert doc["id"] == build["id"] == image.id
+            rows = [r for r in doc["layers"] if r["step"] is not None]
+            assert [(r["step"], r["cached"]) for r in rows] == [(s["index"], s["cached"]) for s in steps]
+            # on the newest history entries, the FROM on the base image's own top entry
+            assert [r["id"] for r in rows] == [h["Id"] for h in history[-len(steps) :]]
+            assert rows[0]["id"] == client.images.get(base_image).id
+            assert [r["instruction"] for r in rows[-2:]] == [s["instruction"] for s in steps[-2:]]
+
+        table = dkr("layers", tag, env=cache_dir)
+        assert table.returncode == 0, table.stderr
+        header, *lines = table.stdout.splitlines()
+        assert header.split()[-1] == "CACHE"
+        assert [line.split()[-1] for line in lines[-len(steps) :]] == [
+            "cached" if s["cached"] else "ran" for s in steps
+        ]
+        assert table.stderr.endswith(
+            f"; last dkr build: {build['cached_steps']} of {len(steps)} steps from the cache\n"
+        )
+    finally:
+        for image_id in reversed(made):
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(image_id, force=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socketserver
 import tarfile
 import threading
@@ -283,3 +284,91 @@ def test_missing_input_fails_before_any_upload(
     res = run_dkr("build", *args)
     assert_one_line_error(res, ExitCode.FAILURE, needle)
     assert engine.requests == []
+
+
+# --- the lint hints after the summary --------------------------------------------------------------------
+
+#: `COPY . /app` before the install: DKR001 on line 4, and DKR005 on line 3 (the app has no .dockerignore)
+BAD_ORDER = "FROM base\nWORKDIR /app\nCOPY . /app\nRUN npm ci\n"
+HINT_005 = (
+    "hint: {path}:3 DKR005 no-dockerignore: add a .dockerignore beside the Dockerfile listing .git, "
+    "node_modules, build output, .env, *.log"
+)
+HINT_001 = (
+    "hint: {path}:4 DKR001 cache-order: copy the manifests first: `COPY package.json package-lock.json /app/`, "
+    "then the install, then `COPY . /app`"
+)
+
+
+@pytest.fixture
+def bad_order(app: Path) -> Path:
+    (app / "Dockerfile").write_text(BAD_ORDER)
+    return app
+
+
+def hints(path: str = "Dockerfile") -> list[str]:
+    return [HINT_005.format(path=path), HINT_001.format(path=path)]
+
+
+def test_hints_follow_the_summary_on_stderr(engine: BuildEngine, bad_order: Path) -> None:
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", ".")
+    assert (res.code, res.out) == (0, REBUILD_ID + "\n")
+    built = next(i for i, line in enumerate(res.err_lines) if line.startswith("built sha256:"))
+    # the summary, the cache report's line, then one line per finding, by line, plain when piped
+    assert res.err_lines[built + 1].startswith("step 5/9 `COPY . /app` ran: dkr has no earlier build")
+    assert res.err_lines[built + 2 :] == hints()
+    assert "\x1b[" not in res.err
+
+
+def test_hints_with_json_stay_on_stderr(engine: BuildEngine, bad_order: Path) -> None:
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", "--format", "json", ".")
+    assert res.code == 0, res.err
+    assert res.out.count("\n") == 1 and json.loads(res.out)["id"] == REBUILD_ID
+    assert res.err_lines[-2:] == hints()
+
+
+def test_quiet_has_no_hints(engine: BuildEngine, bad_order: Path) -> None:
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", "-q", "--format", "json", ".")
+    assert (res.code, res.err) == (0, "")
+    assert json.loads(res.out)["id"] == REBUILD_ID
+
+
+def test_no_dockerignore_hint_with_one(engine: BuildEngine, bad_order: Path) -> None:
+    (bad_order / ".dockerignore").write_text("node_modules\n")
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", ".")
+    assert res.err_lines[-1:] == hints()[1:]
+    assert "DKR005" not in res.err
+
+
+def test_hints_read_the_dockerfile_given_with_f_outside_the_context(
+    engine: BuildEngine, bad_order: Path, tmp_path: Path
+) -> None:
+    (bad_order / "Dockerfile").write_text("FROM base\n")  # not the one used
+    outside = tmp_path / "outside.Dockerfile"
+    outside.write_text(BAD_ORDER)
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", "-f", "../outside.Dockerfile", ".")
+    assert res.code == 0, res.err
+    assert res.err_lines[-2:] == hints(os.path.realpath(outside))
+
+
+def test_failed_build_hints_come_before_the_error(engine: BuildEngine, bad_order: Path) -> None:
+    engine.play("build_run_fails")
+    res = run_dkr("build", ".")
+    assert (res.code, res.out) == (ExitCode.FAILURE, "")
+    assert res.err_lines[-4:-2] == hints()
+    assert res.err_lines[-2].startswith("dkr: error: step 2/4 ")
+    assert "hint:" not in run_dkr("build", "-q", ".").err
+
+
+def test_hints_on_a_terminal(engine: BuildEngine, bad_order: Path) -> None:
+    engine.play("build_tutorial_first")
+    res = run_dkr("build", ".", tty=True, color=True)
+    assert res.code == 0, res.err
+    assert res.out.strip() == image_id("build_tutorial_first")
+    plain = [line.replace("\x1b[2m", "").replace("\x1b[0m", "") for line in res.err_lines[-2:]]
+    assert plain == hints()

@@ -15,21 +15,14 @@ import requests
 
 from dkr import buildrecord
 from dkr.buildcontext import ContextPlan, Signature, plan_context, stream_context
+from dkr.buildhints import build_hints
 from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
 from dkr.cache_report import explain
 from dkr.engine.client import Engine, api_message
-from dkr.errors import DkrError, EngineError
+from dkr.errors import BuildError, EngineError
 from dkr.models import BuildRequest, BuildResult
 
 EventHandler = Callable[[BuildEvent], None]
-
-
-class BuildError(DkrError):
-    """The build failed inside the Engine (a step, or the Dockerfile); `failure` has the step and output."""
-
-    def __init__(self, message: str, failure: BuildFailed | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint)
-        self.failure = failure
 
 
 def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None = None) -> BuildResult:
@@ -40,13 +33,16 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     """
     emit: EventHandler = on_event or (lambda _event: None)
     plan = plan_context(request.context, request.dockerfile)
+    shown = _shown_dockerfile(plan)
     previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
     emit(ContextReady(plan.root, plan.files, plan.size))
     started = time.monotonic()
     signatures: dict[str, Signature] = {}
     log = _run(engine, plan, request, signatures, emit)
     if log.failure is not None:
-        raise _step_error(log.failure, pulling=request.pull)
+        error = _step_error(log.failure, pulling=request.pull)
+        error.hints = build_hints(shown, plan.dockerfile_text, plan.has_dockerignore)
+        raise error
     if not log.image_id:
         raise EngineError("the Engine ended the build without an image id")
     with engine.errors("cannot tag the image"):
@@ -83,6 +79,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         context_files=plan.files,
         context_bytes=plan.size,
         warnings=tuple(log.warnings),
+        hints=build_hints(shown, plan.dockerfile_text, plan.has_dockerignore, steps, explanation),
     )
     # `dkr layers` shows which of an image's layers came from the cache in its last dkr build
     buildrecord.save_build(result)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from dkr.buildlog import (
     StepStarted,
 )
 from dkr.cache_report import summary_line
+from dkr.errors import BuildError
 from dkr.models import BuildResult, BuildStep
 
 if TYPE_CHECKING:
@@ -84,6 +86,9 @@ class BuildView:
             self._live = None
         if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
             render.note("build interrupted")
+        if isinstance(exc, BuildError) and not self.quiet:
+            # after the failing step's output, before cli.main's `dkr: error:` line (which stays last)
+            render_hints(exc.hints)
 
     # -- events
 
@@ -186,8 +191,14 @@ def render_summary(result: BuildResult) -> None:
     render.note(f"built {result.id[:19]}{names} in {result.seconds:.1f}s: {counts}")
     if result.explanation is not None:
         render.note(summary_line(result.explanation))
-        if result.explanation.advice:
-            render.hint(result.explanation.advice)
+    render_hints(result.hints)
+
+
+def render_hints(hints: Sequence[str]) -> None:
+    """The cache report's advice and dkr lint's cache findings (dkr.buildhints), one `hint:` line each, on
+    stderr whatever --format says: stdout stays the id or the JSON."""
+    for line in hints:
+        render.hint(line)
 
 
 def render_result(result: BuildResult, as_json: bool) -> None:
