@@ -22,6 +22,7 @@ from dkr.buildlog import (
 )
 from dkr.cache_report import summary_line
 from dkr.errors import BuildError
+from dkr.fields import human_size
 from dkr.models import BuildResult, BuildStep
 
 if TYPE_CHECKING:
@@ -30,15 +31,6 @@ if TYPE_CHECKING:
 
 #: Lines of the running step's output shown in the live view.
 LIVE_TAIL = 6
-
-
-def human_size(size: float) -> str:
-    """Decimal units, as docker prints sizes (`4.1 kB`)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"  # pragma: no cover - loop always returns
 
 
 def step_line(step: BuildStep) -> str:
