@@ -291,7 +291,7 @@ def test_missing_input_fails_before_any_upload(
 #: `COPY . /app` before the install: DKR001 on line 4, and DKR005 on line 3 (the app has no .dockerignore)
 BAD_ORDER = "FROM base\nWORKDIR /app\nCOPY . /app\nRUN npm ci\n"
 HINT_005 = (
-    "hint: {path}:3 DKR005 no-dockerignore: add a .dockerignore beside the Dockerfile listing .git, "
+    "hint: {path}:3 DKR005 no-dockerignore: add a .dockerignore at the root of the build context listing .git, "
     "node_modules, build output, .env, *.log"
 )
 HINT_001 = (

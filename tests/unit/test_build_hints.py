@@ -49,7 +49,7 @@ def test_advice_kept_when_lint_has_nothing_on_that_step() -> None:
     assert expl is not None and expl.advice is not None
     assert build_hints("Dockerfile", text, False, steps, expl) == (
         expl.advice,
-        "Dockerfile:3 DKR005 no-dockerignore: add a .dockerignore beside the Dockerfile listing .git, "
+        "Dockerfile:3 DKR005 no-dockerignore: add a .dockerignore at the root of the build context listing .git, "
         "node_modules, build output, .env, *.log",
     )
 
@@ -73,7 +73,7 @@ def test_not_merged_when_the_install_came_from_the_cache() -> None:
             BAD_ORDER,
             False,
             (
-                "Dockerfile:3 DKR005 no-dockerignore: add a .dockerignore beside the Dockerfile listing .git, "
+                "Dockerfile:3 DKR005 no-dockerignore: add a .dockerignore at the root of the build context listing .git, "
                 "node_modules, build output, .env, *.log",
                 f"Dockerfile:4 DKR001 cache-order: {FIX}",
             ),
