@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from pathlib import Path
 from dkr.errors import DkrError, UsageError
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
+#: What docker's ParseTCPAddr fills in for a tcp:// address that leaves them out.
+DEFAULT_TCP_HOST = "127.0.0.1"
+DEFAULT_TCP_PORT = 2375
 _SCHEMES = ("unix://", "tcp://", "ssh://", "npipe://", "http://", "https://", "fd://")
 
 
@@ -69,7 +73,38 @@ def normalize_host(url: str, source: str) -> str:
             f"invalid host '{url}' from {source}: unsupported scheme",
             hint="Use unix:///path, tcp://host:port or ssh://user@host.",
         )
+    if url.startswith(("tcp://", "http://", "https://", "ssh://")):
+        return _network_address(url, source)
     return url
+
+
+def _network_address(url: str, source: str) -> str:
+    """Check a tcp/http(s)/ssh URL's host and port here, as docker's ParseHost does, rather than let the SDK
+    fail on them later with a bare ValueError; tcp:// gets docker's defaults (localhost, port 2375)."""
+
+    def bad(why: str) -> UsageError:
+        return UsageError(
+            f"invalid host '{url}' from {source}: {why}",
+            hint="Use unix:///path, tcp://host:port or ssh://user@host.",
+        )
+
+    scheme, rest = url.split("://", 1)
+    if "://" in rest:
+        raise bad("two schemes")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError as exc:  # unclosed "[", a port that is not a number or above 65535
+        raise bad("bad port" if "port" in str(exc).lower() else "bad address") from None
+    if any(c.isspace() for c in parts.netloc):
+        raise bad("bad address")
+    if scheme == "ssh" and not host:
+        raise bad("no host name")
+    if scheme != "tcp":
+        return url
+    host = host or DEFAULT_TCP_HOST
+    shown = f"[{host}]" if ":" in host else host
+    return f"tcp://{shown}:{DEFAULT_TCP_PORT if port is None else port}{parts.path}"
 
 
 def _tls_from_env(env: Mapping[str, str]) -> TLS | None:

@@ -76,6 +76,20 @@ def test_bad_host_is_a_usage_error(fake: FakeEngine) -> None:
     assert fake.requests == []
 
 
+@pytest.mark.parametrize(
+    ("host", "needle"),
+    [
+        pytest.param("tcp://:abc", "bad port", id="port-word"),
+        pytest.param("tcp://127.0.0.1:99999", "bad port", id="port-out-of-range"),
+        pytest.param("http://[::1", "bad address", id="unclosed-ipv6"),
+    ],
+)
+def test_bad_host_address_is_a_usage_error_not_a_bug(fake: FakeEngine, host: str, needle: str) -> None:
+    res = run_dkr("-H", host, "ps")
+    assert_one_line_error(res, ExitCode.USAGE, f"invalid host '{host}' from --host: {needle}")
+    assert fake.requests == []
+
+
 def test_usage_error_does_not_import_the_sdk() -> None:
     code = (
         "import sys; from dkr.cli import main; rc = main(['ps', '--bogus']); "

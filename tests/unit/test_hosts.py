@@ -60,6 +60,13 @@ def test_default_is_the_local_socket(cfg: Path) -> None:
         pytest.param("ssh://me@box", "ssh://me@box", id="ssh"),
         pytest.param("box:2375", "tcp://box:2375", id="host-port"),
         pytest.param(":2375", "tcp://127.0.0.1:2375", id="port-only"),
+        # docker's ParseTCPAddr fills in what a tcp:// address leaves out: localhost, port 2375
+        pytest.param("tcp://10.0.0.1", "tcp://10.0.0.1:2375", id="tcp-default-port"),
+        pytest.param("tcp://:2376", "tcp://127.0.0.1:2376", id="tcp-default-host"),
+        pytest.param("tcp://", "tcp://127.0.0.1:2375", id="tcp-nothing"),
+        pytest.param("tcp://[::1]:2376", "tcp://[::1]:2376", id="tcp-ipv6"),
+        pytest.param("tcp://[::1]", "tcp://[::1]:2375", id="tcp-ipv6-default-port"),
+        pytest.param("ssh://me@box:2222", "ssh://me@box:2222", id="ssh-port"),
     ],
 )
 def test_host_forms(host: str, expected: str) -> None:
@@ -73,6 +80,13 @@ def test_host_forms(host: str, expected: str) -> None:
         pytest.param("ftp://x", id="scheme"),
         pytest.param("box:abc", id="bad-port"),
         pytest.param("justaname", id="no-port"),
+        pytest.param("tcp://:abc", id="tcp-bad-port"),
+        pytest.param("tcp://127.0.0.1:99999", id="tcp-port-out-of-range"),
+        pytest.param("http://[::1", id="unclosed-ipv6"),
+        pytest.param("tcp://a b:1", id="space-in-host"),
+        pytest.param("tcp://x://y", id="two-schemes"),
+        pytest.param("ssh://", id="ssh-no-host"),
+        pytest.param("ssh://me@box:abc", id="ssh-bad-port"),
     ],
 )
 def test_bad_hosts_are_usage_errors(host: str) -> None:
