@@ -45,9 +45,10 @@ class AppState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            endpoint = self.endpoint  # a bad -H or DOCKER_HOST: a usage error, before the SDK is imported
             from dkr.engine.client import Engine
 
-            self._engine = Engine(self.endpoint)
+            self._engine = Engine(endpoint)
         return self._engine
 
 

@@ -99,6 +99,28 @@ def test_usage_error_does_not_import_the_sdk() -> None:
     assert res.returncode == 0, res.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["ps"], id="ps"),
+        pytest.param(["images"], id="images"),
+        pytest.param(["stop", "x"], id="stop"),
+        pytest.param(["rm", "x"], id="rm"),
+        pytest.param(["logs", "x"], id="logs"),
+        pytest.param(["layers", "x"], id="layers"),
+        pytest.param(["build", "."], id="build"),
+        pytest.param(["version"], id="version"),
+    ],
+)
+def test_bad_host_does_not_import_the_sdk(args: list[str]) -> None:
+    code = (
+        f"import sys; from dkr.cli import main; rc = main(['-H', 'garbage', *{args!r}]); "
+        "assert rc == 2, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+
+
 def test_help_does_not_import_the_sdk_or_rich() -> None:
     code = (
         "import sys; from dkr.cli import main; rc = main(['stop', '--help']); "

@@ -46,11 +46,12 @@ def build(
         pull=pull,
     )
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.build import build as run_build
     from dkr.render.build import BuildView, render_result, render_summary
 
     with BuildView(quiet=quiet) as view:
-        result = run_build(state(ctx).engine, request, view.on_event)
+        result = run_build(engine, request, view.on_event)
     if not quiet:
         render_summary(result)
     render_result(result, as_json=format == "json")

@@ -37,9 +37,10 @@ def images(
         format += "\t{{.Digest}}"  # docker adds the column to a table template when --digests asks for it
     fmt = output_format(format, JSON_KEYS, "images")
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.images import list_images
 
-    items = list_images(state(ctx).engine, all=all, filters=filters)
+    items = list_images(engine, all=all, filters=filters)
 
     from dkr.render.images import render_images
 

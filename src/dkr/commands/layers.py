@@ -20,9 +20,10 @@ def layers(
     if format not in ("table", "json"):
         raise UsageError(f"invalid --format '{format}' (expected table or json)", "layers")
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.layers import image_layers
 
-    result = image_layers(state(ctx).engine, image)
+    result = image_layers(engine, image)
 
     from dkr.render.layers import render_layers
 

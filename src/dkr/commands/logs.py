@@ -33,10 +33,11 @@ def logs(
     since = time_param(since, "--since", "logs") if since else None
     until = time_param(until, "--until", "logs") if until else None
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.containers import open_logs
 
     output = open_logs(
-        state(ctx).engine,
+        engine,
         container,
         follow=follow,
         tail=tail,

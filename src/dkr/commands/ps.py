@@ -33,9 +33,10 @@ def ps(
         last = 1
     size = size or "Size" in fmt.columns
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.containers import list_containers
 
-    items = list_containers(state(ctx).engine, all=all, limit=last, filters=filters, size=size)
+    items = list_containers(engine, all=all, limit=last, filters=filters, size=size)
 
     from dkr.render.containers import render_containers
 

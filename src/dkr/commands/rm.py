@@ -22,11 +22,12 @@ def rm(
         if not arg.strip("/"):
             raise UsageError(f"invalid container name '{arg}' (empty)", "rm")
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr import render
     from dkr.engine.containers import remove_many
 
     failed = 0
-    for res in remove_many(state(ctx).engine, containers, force=force, volumes=volumes):
+    for res in remove_many(engine, containers, force=force, volumes=volumes):
         if res.error is None:
             render.result(res.arg)
         elif force and res.not_found:

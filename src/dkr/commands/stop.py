@@ -29,12 +29,13 @@ def stop(
 
     sig = parse_signal(signal, "stop") if signal is not None else None
 
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr import render
     from dkr.engine.containers import stop_many
 
     failed = 0
     killed = []
-    for res in stop_many(state(ctx).engine, containers, time, sig):
+    for res in stop_many(engine, containers, time, sig):
         if res.error:
             failed += 1
             render.error(f"cannot stop '{res.arg}': {res.error}")
