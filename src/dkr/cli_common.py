@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import typer
 
+from dkr.errors import UsageError
 from dkr.template import Template, compile_template
+
+#: docker's container name grammar (validContainerNamePattern: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`), from one
+#: character on so that every id and id prefix fits too. Nothing outside it names a container, and a "/"
+#: inside would reach other Engine routes: `rm ../images/x` is DELETE /images/x once the router cleans it.
+_CONTAINER_REF = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 
 
 def listing_format_option() -> Any:
@@ -39,3 +46,16 @@ def output_format(value: str, known: Sequence[str], command: str) -> OutputForma
     if value == "json":
         return OutputFormat("json")
     return OutputFormat("template", compile_template(value, known, command))
+
+
+def check_container_refs(args: Sequence[str], command: str) -> None:
+    """Container names, ids or id prefixes, as given (a leading "/" is the name's canonical form)."""
+    for arg in args:
+        ref = arg.strip("/")
+        if not ref:
+            raise UsageError(f"invalid container name '{arg}' (empty)", command)
+        if not _CONTAINER_REF.fullmatch(ref):
+            raise UsageError(
+                f"invalid container name '{arg}' (names and ids use only letters, digits, '_', '.' and '-')",
+                command,
+            )

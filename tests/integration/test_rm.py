@@ -131,3 +131,19 @@ def test_usage_errors_reach_no_engine() -> None:
         assert res.stdout == ""
         assert res.stderr.startswith("dkr: error: ")
         assert "Traceback" not in res.stderr
+
+
+def test_a_path_for_a_name_reaches_no_other_route(client: docker.DockerClient, base_image: str) -> None:
+    """docker rm ../images/REF removes the image (the Engine's router cleans the path to DELETE /images/REF);
+    dkr refuses the name before any request, and the image is still there."""
+    repo = unique("victim")
+    client.images.get(base_image).tag(repo, "1")
+    try:
+        res = dkr("rm", f"../images/{repo}:1")
+        assert res.returncode == 2, res.stderr
+        assert res.stdout == ""
+        assert res.stderr.splitlines()[0].startswith("dkr: error: invalid container name")
+        client.images.get(f"{repo}:1")  # raises NotFound if dkr removed it
+    finally:
+        with contextlib.suppress(docker.errors.APIError):
+            client.images.remove(f"{repo}:1")

@@ -47,6 +47,15 @@ def query(fake: FakeEngine, path_part: str) -> dict[str, list[str]]:
         pytest.param(["rm"], ["missing argument"], id="rm-nothing"),
         pytest.param(["rm", "a", "/"], ["invalid container name '/'"], id="rm-empty-name"),
         pytest.param(["rm", "--time", "1", "a"], ["no such option"], id="rm-unknown-option"),
+        # no container name or id has a "/" inside: on the Engine's router `../images/x` would reach
+        # DELETE /images/x and remove an image (docker rm does); dkr refuses before any request
+        pytest.param(["rm", "../images/app:1"], ["invalid container name '../images/app:1'"], id="rm-path"),
+        pytest.param(["rm", "-f", "a b"], ["invalid container name 'a b'"], id="rm-space"),
+        pytest.param(["stop", "/"], ["invalid container name '/' (empty)"], id="stop-slash"),
+        pytest.param(["stop", "ok", ""], ["invalid container name '' (empty)"], id="stop-empty"),
+        pytest.param(["stop", "../../version"], ["invalid container name '../../version'"], id="stop-path"),
+        pytest.param(["logs", "/"], ["invalid container name '/' (empty)"], id="logs-slash"),
+        pytest.param(["logs", "é☃"], ["invalid container name 'é☃'"], id="logs-unicode"),
         pytest.param(["images", "-f", "color=red"], ["invalid filter 'color'"], id="images-filter-key"),
         pytest.param(["images", "-f", "dangling=maybe"], ["dangling=maybe"], id="images-dangling-value"),
         pytest.param(["images", "-f", "dangling"], ["bad format of filter"], id="images-filter-format"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from dkr.cli_common import check_container_refs
 from dkr.timespec import tail_param, time_param
 
 
@@ -29,6 +30,7 @@ def logs(
     """
     from dkr.cli import state
 
+    check_container_refs([container], "logs")
     tail = tail_param(tail, "logs")
     since = time_param(since, "--since", "logs") if since else None
     until = time_param(until, "--until", "logs") if until else None

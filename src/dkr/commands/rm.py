@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from dkr.errors import ExitCode, UsageError
+from dkr.cli_common import check_container_refs
+from dkr.errors import ExitCode
 
 
 def rm(
@@ -18,9 +19,7 @@ def rm(
     """Remove one or more containers, all at once."""
     from dkr.cli import state
 
-    for arg in containers:
-        if not arg.strip("/"):
-            raise UsageError(f"invalid container name '{arg}' (empty)", "rm")
+    check_container_refs(containers, "rm")
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr import render

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from dkr.cli_common import check_container_refs
 from dkr.errors import ExitCode
 from dkr.signals import parse_signal
 
@@ -27,6 +28,7 @@ def stop(
     """Stop one or more running containers, all at once."""
     from dkr.cli import state
 
+    check_container_refs(containers, "stop")
     sig = parse_signal(signal, "stop") if signal is not None else None
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
