@@ -8,6 +8,7 @@ core (`dkr.engine`), and hands the result to `dkr.render`. Only `main()` turns e
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -179,23 +180,43 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
         return int(exc.exit_code)
     except BrokenPipeError:
         # Like a Go program killed by SIGPIPE (`dkr ps | head -1`): stop quietly.
-        # Point stdout at /dev/null so the interpreter's final flush cannot fail again (Python docs' recipe).
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return 141
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            return _internal_error(exc, debug)
+        # stdout closed (`>&-`) or its disk full: the results are lost, so say so and fail. (Engine and file
+        # errors are DkrErrors by now: an OSError with these numbers comes from writing the output.)
+        _discard_stdout()
+        render.error(f"cannot write the output: {(exc.strerror or str(exc)).lower()}")
+        return ExitCode.FAILURE
     except ClickException as exc:
         render.error(exc.format_message())
         return ExitCode.FAILURE
     except Exception as exc:
-        if debug:
-            raise
-        render.error(
-            f"internal error: {type(exc).__name__}: {exc}",
-            "This is a bug in dkr; re-run with --debug for a traceback and report it.",
-        )
-        return ExitCode.FAILURE
+        return _internal_error(exc, debug)
     finally:
         render.use_streams(None)
+
+
+#: What a failed write to stdout raises: closed descriptor, full disk or quota, I/O error.
+_OUTPUT_ERRNOS = (errno.EBADF, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again (Python docs' recipe)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    if debug:
+        raise exc
+    render.error(
+        f"internal error: {type(exc).__name__}: {exc}",
+        "This is a bug in dkr; re-run with --debug for a traceback and report it.",
+    )
+    return ExitCode.FAILURE
 
 
 def run() -> None:

@@ -6,6 +6,8 @@ real one.
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import re
@@ -17,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from dkr import __version__
+from dkr.cli import main
 from dkr.errors import ExitCode
+from dkr.render import Streams
 from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine
 
@@ -318,3 +322,35 @@ def test_broken_pipe_exits_141_quietly(fake: FakeEngine) -> None:
     assert proc.wait(timeout=60) == 141
     assert first.strip() == f"{0:012x}".encode()
     assert err == ""
+
+
+class _FullDisk(io.StringIO):
+    def write(self, s: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_output_that_cannot_be_written_is_one_error_line_not_a_bug() -> None:
+    err = io.StringIO()
+    code = main(["--version"], Streams(_FullDisk(), err, out_tty=False, err_tty=False, color=False))
+    assert code == ExitCode.FAILURE
+    assert err.getvalue() == "dkr: error: cannot write the output: no space left on device\n"
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    [
+        pytest.param(">&-", id="stdout-closed"),
+        pytest.param(">/dev/full", id="disk-full"),
+    ],
+)
+def test_stdout_that_cannot_be_written_through_the_console_script(tmp_path: Path, redirect: str) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    res = subprocess.run(
+        ["sh", "-c", f'exec "$0" -m dkr lint --format json "$1" {redirect}', sys.executable, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == ExitCode.FAILURE, res.stderr
+    assert res.stderr.startswith("dkr: error: cannot write the output: "), res.stderr
+    assert len(res.stderr.splitlines()) == 1, res.stderr

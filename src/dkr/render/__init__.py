@@ -6,6 +6,9 @@ never pay for it.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -35,7 +38,10 @@ class Streams:
         out_tty = _isatty(sys.stdout)
         err_tty = _isatty(sys.stderr)
         color = "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        return cls(sys.stdout, sys.stderr, out_tty, err_tty, color)
+        # Python leaves sys.stdout None when the process starts with it closed (`dkr ps >&-`)
+        out = sys.stdout if sys.stdout is not None else _Closed("stdout")
+        err = sys.stderr if sys.stderr is not None else _Closed("stderr")
+        return cls(out, err, out_tty, err_tty, color)
 
     def console(self, stderr: bool = False) -> Console:
         from rich.console import Console
@@ -49,6 +55,17 @@ class Streams:
             soft_wrap=False,
             width=self.width,
         )
+
+
+class _Closed(io.StringIO):
+    """A stream the process started without: writing to it fails as writing to a closed descriptor does."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.stream_name = name
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, f"{self.stream_name} is closed")
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -115,8 +132,9 @@ def _err(text: str, style: str | None = None) -> None:
     if style and s.err_tty and s.color:
         codes = {"red": "31", "yellow": "33", "dim": "2", "green": "32", "bold": "1"}
         text = f"\x1b[{codes[style]}m{text}\x1b[0m"
-    s.err.write(text + "\n")
-    s.err.flush()
+    with contextlib.suppress(OSError):  # stderr closed or full: there is nowhere left to say it
+        s.err.write(text + "\n")
+        s.err.flush()
 
 
 def error(message: str, hint: str | None = None) -> None:
