@@ -167,6 +167,24 @@ def test_unreachable_through_the_console_script(tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "needle"),
+    [
+        pytest.param(404, b"<html>File not found</html>", "HTTP 404", id="web-server"),
+        pytest.param(200, b"<html>hello</html>", "not JSON", id="html-page"),
+    ],
+)
+def test_a_server_that_is_not_an_engine_is_named_so(
+    fake: FakeEngine, status: int, body: bytes, needle: str
+) -> None:
+    """Some other HTTP server on the port answers, but not as an Engine: 'no answer' would send the user
+    looking for a dead daemon."""
+    fake.route("GET", r"/version", lambda m, p, b: (status, body))
+    res = run_dkr("ps")
+    assert_one_line_error(res, ExitCode.FAILURE, "is not a Docker Engine", needle)
+    assert "no answer" not in res.err
+
+
 def test_permission_denied_is_named() -> None:
     from dkr.engine.client import unreachable
     from dkr.hosts import Endpoint

@@ -57,7 +57,31 @@ def _unreachable_reason(exc: BaseException) -> str:
     return "no answer"
 
 
+def _not_an_engine(exc: BaseException) -> str | None:
+    """Why the server that answered the version request is not a Docker Engine, or None if none answered
+    (the SDK wraps what went wrong in a DockerException; the cause tells)."""
+    cur: BaseException | None = exc
+    for _ in range(5):
+        if cur is None:
+            return None
+        if isinstance(cur, requests.exceptions.HTTPError) and cur.response is not None:
+            return f"it answered HTTP {cur.response.status_code} to GET /version"
+        if isinstance(cur, ValueError):  # requests' JSONDecodeError is one
+            return "its answer to GET /version is not JSON"
+        if isinstance(cur, KeyError):
+            return "its answer to GET /version has no ApiVersion"
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
 def unreachable(endpoint: Endpoint, exc: BaseException) -> EngineUnreachable:
+    why = _not_an_engine(exc)
+    if why is not None:
+        return EngineUnreachable(
+            f"the server at {endpoint.describe()} is not a Docker Engine: {why}",
+            "Check that -H/--host, DOCKER_HOST or the docker context name the Engine's socket or port "
+            "(a TLS port also needs DOCKER_TLS_VERIFY).",
+        )
     reason = _unreachable_reason(exc)
     if reason == "permission denied":
         hint = "Add your user to the 'docker' group (then log in again), or run with sudo."
