@@ -34,6 +34,45 @@ def test_render(source: str, expected: str) -> None:
     assert not tmpl.table
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # docker's formatter trims spaces around every format (Context.preFormat)
+        pytest.param(" {{.ID}} ", "abc", id="trimmed"),
+        # Go's strings.Title: only the first letter of each word changes; digits and "_" join words
+        pytest.param("{{title .Names}}", "MyApp 1st_try-X", id="go-title"),
+    ],
+)
+def test_render_like_docker(source: str, expected: str) -> None:
+    fields = {**FIELDS, "Names": "myApp 1st_try-x"}
+    assert compile_template(source, KNOWN, "ps").render(fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "header"),
+    [
+        pytest.param("table {{.ID}}\t{{.Names}}", "CONTAINER ID\tNAMES", id="fields"),
+        # docker renders a table's header with HeaderFunctions: json, upper, lower, title leave it alone
+        pytest.param("table {{lower .Names}}\t{{json .ID}}", "NAMES\tCONTAINER ID", id="functions"),
+        # ... and a label's column is the last part of its key, "-" and "_" read as spaces
+        pytest.param('table {{.Label "com.example.build-tier_x"}}', "build tier x", id="label"),
+        pytest.param("table {{json .}}", "", id="json-dot"),
+        # "table" needs no space after it (docker: HasPrefix(format, "table"))
+        pytest.param("table{{.ID}}", "CONTAINER ID", id="no-space"),
+    ],
+)
+def test_table_header_like_docker(source: str, header: str) -> None:
+    tmpl = compile_template(source, KNOWN, "ps")
+    assert tmpl.table
+    assert tmpl.header({"ID": "CONTAINER ID", "Names": "NAMES"}) == header
+
+
+def test_json_dot_uses_every_field() -> None:
+    """docker ps asks the Engine for sizes when a template reads .Size, and {{json .}} reads every field."""
+    assert compile_template("{{json .}}", KNOWN, "ps").fields_used == KNOWN
+    assert compile_template("{{.ID}} {{json .Names}}", KNOWN, "ps").fields_used == ("ID", "Names")
+
+
 def test_table_prefix_keeps_columns() -> None:
     tmpl = compile_template("table {{.ID}}\\t{{.Status}}", KNOWN, "ps")
     assert tmpl.table

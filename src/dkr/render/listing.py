@@ -26,9 +26,7 @@ def render_listing(
         tmpl = fmt.template
         lines = [tmpl.render(fields, labels) for fields, labels in rows]
         if tmpl.table:
-            titles = [headers.get(col, col.upper()) for col in tmpl.columns]
-            header_line = tmpl.render(dict(zip(tmpl.columns, titles, strict=True)))
-            cells = [line.split("\t") for line in (header_line, *lines)]
+            cells = [line.split("\t") for line in (tmpl.header(headers), *lines)]
             render.streams().out.write(tabwrite(cells))
             render.streams().out.flush()
         else:
