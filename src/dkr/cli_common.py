@@ -39,6 +39,10 @@ class OutputFormat:
     def columns(self) -> tuple[str, ...]:
         return self.template.columns if self.template else ()
 
+    @property
+    def fields_used(self) -> tuple[str, ...]:
+        return self.template.fields_used if self.template else ()
+
 
 def output_format(value: str, known: Sequence[str], command: str) -> OutputFormat:
     if value in ("", "table"):

@@ -234,6 +234,21 @@ def test_ps_filters_and_limit_are_sent_to_the_engine(listing: FakeEngine) -> Non
     assert "%22status%22%3A+%5B%22exited%22%5D" in sent or "status" in sent
 
 
+@pytest.mark.parametrize(
+    ("fmt", "size"),
+    [
+        pytest.param("{{.Names}}", False, id="names"),
+        pytest.param("{{.Names}} {{.Size}}", True, id="size-field"),
+        pytest.param("{{json .}}", True, id="json-dot"),  # docker's FieldsUsed: json . reads .Size too
+        pytest.param("json", False, id="json-lines"),
+    ],
+)
+def test_ps_asks_for_sizes_when_the_format_reads_them(listing: FakeEngine, fmt: str, size: bool) -> None:
+    assert run_dkr("ps", "--format", fmt).code == 0
+    sent = [r for r in listing.requests if "/containers/json" in r][-1]
+    assert ("size=1" in sent or "size=True" in sent) is size, sent
+
+
 def test_engine_error_is_one_line(fake: FakeEngine) -> None:
     fake.route("GET", r"/containers/json", lambda m, p, b: (500, {"message": "Something broke inside"}))
     res = run_dkr("ps")

@@ -31,7 +31,7 @@ def ps(
     fmt = output_format(format, JSON_KEYS, "ps")
     if latest:
         last = 1
-    size = size or "Size" in fmt.columns
+    size = size or "Size" in fmt.fields_used  # as docker: a template that reads .Size asks for sizes
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.containers import list_containers
