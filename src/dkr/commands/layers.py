@@ -19,6 +19,8 @@ def layers(
 
     if format not in ("table", "json"):
         raise UsageError(f"invalid --format '{format}' (expected table or json)", "layers")
+    if not image.strip():
+        raise UsageError(f"invalid image name '{image}' (empty)", "layers")
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.layers import image_layers
