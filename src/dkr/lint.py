@@ -479,7 +479,8 @@ class _Linter:
             ins,
             f"{_quote(ins.text)} copies the whole context and there is no .dockerignore: an edit to any file "
             "breaks the cache from here on, and node_modules/.git are sent to the daemon",
-            "add a .dockerignore at the root of the build context listing .git, node_modules, build output, .env, *.log",
+            "add a .dockerignore at the root of the build context listing .git, node_modules, build output, "
+            ".env, *.log",
         )
 
     def _run(self, ins: Instruction, broad: Instruction | None, installed_first: set[str]) -> None:
