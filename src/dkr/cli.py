@@ -101,6 +101,7 @@ COMMANDS = (
     "rm",
     "run",
     "stop",
+    "up",
     "version",
 )
 

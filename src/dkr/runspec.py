@@ -77,20 +77,20 @@ def parse_env_file(path: str, data: bytes, lookup: Callable[[str], str | None]) 
     return out
 
 
-def parse_labels(values: Iterable[str]) -> dict[str, str]:
+def parse_labels(values: Iterable[str], command: str = "run") -> dict[str, str]:
     """docker/cli opts.ValidateLabel then ConvertKVStringsToMap: `K=V`, a bare `K` is `K=""`, last wins."""
     labels: dict[str, str] = {}
     for value in values:
         key, _, val = value.partition("=")
         if key.lstrip(_WHITESPACE) == "":
-            raise UsageError(f"invalid label '{value}' (empty name)", "run")
+            raise UsageError(f"invalid label '{value}' (empty name)", command)
         if any(ch in key.lstrip(_WHITESPACE) for ch in _WHITESPACE):
-            raise UsageError(f"invalid label '{value}' (the name contains whitespace)", "run")
+            raise UsageError(f"invalid label '{value}' (the name contains whitespace)", command)
         labels[key] = val
     return labels
 
 
-def check_name(name: str | None) -> str | None:
+def check_name(name: str | None, command: str = "run") -> str | None:
     """The Engine's container-name rule, checked here so a bad name is a usage error (exit 2)."""
     if name is None:
         return None
@@ -98,7 +98,7 @@ def check_name(name: str | None) -> str | None:
         raise UsageError(
             f"invalid container name '{name}' "
             "(two or more of [a-zA-Z0-9_.-], starting with a letter or digit)",
-            "run",
+            command,
         )
     return name.removeprefix("/")
 

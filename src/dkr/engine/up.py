@@ -1,0 +1,140 @@
+"""dkr up's core: build, then replace the container of that name with one of the new image, and wait until
+it answers. Made of dkr build's and dkr run's cores (`build`, `ensure_image`, `run_detached`) and the
+containers' `stop_many`; what is new here is the order and the rule of which container may be replaced."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import docker.errors
+import requests.exceptions
+
+from dkr.engine.build import EventHandler, build
+from dkr.engine.client import Engine
+from dkr.engine.containers import stop_many
+from dkr.engine.run import Notify, ensure_image, remove_container, run_detached
+from dkr.errors import Conflict, DkrError, ExitCode
+from dkr.models import BuildResult, PublishedPort, UpRequest, UpResult
+from dkr.upspec import UP_LABEL, default_publish
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """The container that holds the name now."""
+
+    id: str
+    running: bool
+    #: dkr up created it
+    ours: bool
+    image: str
+    #: what it publishes: the live bindings if it runs, else the ones it asked for
+    ports: tuple[PublishedPort, ...]
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+
+def _holder(engine: Engine, name: str) -> _Holder | None:
+    with engine.errors(f"cannot inspect container {name}"):
+        try:
+            info = engine.api.inspect_container(name)
+        except docker.errors.NotFound:
+            return None
+    if str(info.get("Name") or "").removeprefix("/") != name:
+        return None  # the Engine matched an id prefix: no container has this name
+    running = bool((info.get("State") or {}).get("Running"))
+    ports = PublishedPort.from_api(
+        (info.get("NetworkSettings") or {}).get("Ports")
+        if running
+        else (info.get("HostConfig") or {}).get("PortBindings")
+    )
+    return _Holder(
+        id=str(info["Id"]),
+        running=running,
+        ours=UP_LABEL in ((info.get("Config") or {}).get("Labels") or {}),
+        image=str(info.get("Image") or ""),
+        ports=ports,
+    )
+
+
+def _check_replaceable(holder: _Holder | None, name: str, replace: bool) -> None:
+    if holder is None or holder.ours or replace:
+        return
+    raise Conflict(
+        f"the name '{name}' is taken by container {holder.short_id}, which dkr up did not create",
+        f"dkr up replaces only its own containers: remove that one (dkr rm -f {name}), choose another "
+        "--name, or pass --replace to replace it.",
+    )
+
+
+def up(
+    engine: Engine,
+    request: UpRequest,
+    *,
+    on_event: EventHandler,
+    on_built: Callable[[BuildResult], None],
+    notify: Notify,
+) -> UpResult:
+    """Build, then (only if the build succeeded) stop and remove the container of that name and start one of
+    the new image, waiting until it answers. A failed or interrupted build leaves the old container as it
+    was. Raises DkrError (exit 1), NotReady, or KeyboardInterrupt."""
+    name = request.run.name or ""
+    holder = _holder(engine, name)
+    _check_replaceable(holder, name, request.replace)  # before the build: fail fast
+    try:
+        built = build(engine, request.build, on_event)
+    except (DkrError, KeyboardInterrupt):
+        if holder is not None and holder.running:
+            notify(f"{name} ({holder.short_id}) still runs its previous image: nothing was replaced")
+        raise
+    on_built(built)
+    holder = _holder(engine, name)
+    _check_replaceable(holder, name, request.replace)
+    image = ensure_image(engine, built.id, "never")  # by id: the tag may move under a concurrent build
+    spec = request.run
+    if not spec.publish:
+        previous = holder.ports if holder is not None else ()
+        spec = dataclasses.replace(spec, publish=default_publish(image.exposed, previous, spec.publish_ip))
+    if holder is not None:
+        _retire(engine, holder, name, notify)
+    try:
+        started = run_detached(engine, spec, image, wait_timeout=request.wait_timeout, notify=notify)
+    except DkrError as exc:
+        # docker run's 125-127 are run's own; for dkr up a container that does not start is a failure (1)
+        if exc.exit_code != ExitCode.FAILURE:
+            exc.exit_code = ExitCode.FAILURE
+        raise
+    if holder is not None and holder.image != image.id:
+        _prune(engine, holder.image)
+    return UpResult(built, started, holder.id if holder is not None else None)
+
+
+def _retire(engine: Engine, holder: _Holder, name: str, notify: Notify) -> None:
+    """Stop the container (its own stop signal and timeout, as dkr stop) and remove it."""
+    notify(f"replacing {name} ({holder.short_id})")
+    if holder.running:
+        stopped = next(iter(stop_many(engine, [holder.id])))
+        if stopped.error:
+            raise DkrError(f"cannot stop {name} ({holder.short_id}) to replace it: {stopped.error}")
+        if stopped.killed_after_timeout:
+            notify(
+                f"note: {name} did not exit on its stop signal within {stopped.timeout:g}s and was killed "
+                "(its PID 1 ignores the signal)"
+            )
+    remove_container(engine, holder.id)
+
+
+def _prune(engine: Engine, image: str) -> None:
+    """Remove the replaced container's image if dkr up built it and nothing names or uses it any more (the
+    tag moved to the new build), so that a day of edits leaves no pile of untagged images. Its layers that
+    the new image shares stay: the Engine removes only what no other image needs."""
+    with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+        info = engine.api.inspect_image(image)
+        labels = (info.get("Config") or {}).get("Labels") or {}
+        if info.get("RepoTags") or UP_LABEL not in labels:
+            return
+        engine.api.remove_image(image)  # refused (409) while another container still uses it

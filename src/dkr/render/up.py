@@ -1,0 +1,66 @@
+"""`dkr up` on screen: the build exactly as `dkr build` shows it (live steps, the cache summary), then the
+replacement and the started container as `dkr run -d --wait` shows them. stdout: the new container's id."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from dkr import render
+from dkr.buildlog import BuildEvent
+from dkr.models import BuildResult, PortMapping, UpResult
+from dkr.ports import is_unspecified
+from dkr.render.build import BuildView, render_summary
+from dkr.render.run import all_interfaces, started
+
+
+class UpView:
+    """Receives the core's events and notes. The build's live view ends when the build does, so that the
+    notes that follow are plain lines below it."""
+
+    def __init__(self) -> None:
+        self._build = BuildView()
+        self._open = False
+        self._built = False
+
+    def __enter__(self) -> UpView:
+        self._build.__enter__()
+        self._open = True
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._open:
+            self._open = False
+            self._build.__exit__(exc_type, exc, tb)
+        elif exc_type is not None and issubclass(exc_type, KeyboardInterrupt) and not self._built:
+            render.note("build interrupted")
+
+    def _end_build(self) -> None:
+        if self._open:
+            self._open = False
+            self._build.__exit__(None, None, None)
+
+    def on_event(self, event: BuildEvent) -> None:
+        self._build.on_event(event)
+
+    def built(self, result: BuildResult) -> None:
+        self._end_build()
+        self._built = True
+        render_summary(result)
+
+    def note(self, line: str) -> None:
+        self._end_build()
+        render.note(line)
+
+
+def render_up(result: UpResult) -> None:
+    """The new container's id on stdout; its name, URLs and readiness on stderr (and, as dkr run says it, a
+    note for a port published on every interface: asked for with -p, or kept from the replaced container)."""
+    ports = result.container.ports
+    all_interfaces(
+        [PortMapping(p.target, p.host_ip, str(p.host_port)) for p in ports if is_unspecified(p.host_ip)]
+    )
+    started(result.container, spec_published=True)
+    if not result.container.ports:
+        render.hint("nothing is published: the image EXPOSEs no port (add EXPOSE to the Dockerfile, or -p)")
