@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import docker
 import pytest
 
-from tests.integration.support import BUSYBOX, HERE, LABELS, SESSION, SESSION_FILTER, unique
+from tests.integration.support import BUSYBOX, HERE, LABELS, SESSION, SESSION_FILTER, Case, unique
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +64,14 @@ def base_image(client: docker.DockerClient, tmp_path_factory: pytest.TempPathFac
     yield tag
     with contextlib.suppress(docker.errors.APIError):
         client.images.remove(tag, force=True)
+
+
+@pytest.fixture
+def case(client: docker.DockerClient) -> Iterator[Case]:
+    """A label for this test alone; what carries it is removed after the test."""
+    c = Case(client, f"dkr.test.case={uuid.uuid4().hex[:12]}")
+    yield c
+    c.clean()
 
 
 @pytest.fixture

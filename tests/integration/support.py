@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import docker
 
 #: One id per test run (inherited by subprocesses so that every piece agrees on it).
 SESSION = os.environ.get("DKR_TEST_SESSION") or uuid.uuid4().hex[:10]
@@ -49,3 +55,58 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@dataclass
+class Case:
+    """One test's objects: the session labels plus a label of its own, so 'nothing left behind' is checked
+    on exactly what this test's dkr created (the `case` fixture removes them afterwards)."""
+
+    client: docker.DockerClient
+    label: str
+
+    @property
+    def args(self) -> list[str]:
+        return [*LABEL_ARGS, "-l", self.label]
+
+    def containers(self) -> list[Any]:
+        return list(self.client.containers.list(all=True, filters={"label": [self.label]}))
+
+    def images(self) -> list[Any]:
+        return list(self.client.images.list(filters={"label": [self.label]}))
+
+    def clean(self) -> None:
+        for ctr in self.containers():
+            with contextlib.suppress(docker.errors.APIError):
+                ctr.remove(force=True, v=True)
+        # newest first: an image built FROM another is removed before its base
+        for img in sorted(self.images(), key=lambda i: str(i.attrs.get("Created")), reverse=True):
+            for ref in img.tags or [img.id]:
+                with contextlib.suppress(docker.errors.APIError):
+                    self.client.images.remove(ref, force=True)
+
+
+def get(port: int, host: str = "127.0.0.1", tries: int = 1, path: str = "/") -> str:
+    """GET `path` through the published port; `tries` > 1 retries while the server starts (no --wait)."""
+    for attempt in range(tries):
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=5) as resp:
+                return str(resp.read().decode())
+        except OSError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
+def assert_failed(res: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+    """A failure: exit code, nothing on stdout, no traceback, and the error as the last line (+ a hint)."""
+    assert res.returncode == code, (res.returncode, res.stderr)
+    assert res.stdout == ""
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.splitlines()
+    errors = [line for line in lines if line.startswith("dkr: error: ")]
+    assert len(errors) == 1, res.stderr
+    assert lines.index(errors[0]) >= len(lines) - 2, res.stderr
+    for needle in needles:
+        assert needle in errors[0], (needle, res.stderr)

@@ -10,43 +10,15 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import docker
 import pytest
 
-from tests.integration.support import LABEL_ARGS, LABELS, SESSION, dkr, free_port, unique
+from tests.integration.support import LABELS, SESSION, Case, assert_failed, dkr, free_port, get, unique
 
 PAGE = "hello from dkr run"
-
-
-@dataclass
-class Case:
-    """One test's containers: the session labels plus a label of its own, so 'nothing left behind' is
-    checked on exactly what this test's dkr created."""
-
-    client: docker.DockerClient
-    label: str
-
-    @property
-    def args(self) -> list[str]:
-        return [*LABEL_ARGS, "-l", self.label]
-
-    def containers(self) -> list[Any]:
-        return list(self.client.containers.list(all=True, filters={"label": [self.label]}))
-
-
-@pytest.fixture
-def case(client: docker.DockerClient) -> Iterator[Case]:
-    c = Case(client, f"dkr.test.case={uuid.uuid4().hex[:12]}")
-    yield c
-    for ctr in c.containers():
-        with contextlib.suppress(docker.errors.APIError):
-            ctr.remove(force=True, v=True)
 
 
 @contextlib.contextmanager
@@ -84,19 +56,6 @@ def health_image(
         yield tag
 
 
-def get(port: int, host: str = "127.0.0.1", tries: int = 1) -> str:
-    """GET / through the published port; `tries` > 1 retries while the server starts (no --wait)."""
-    for attempt in range(tries):
-        try:
-            with urllib.request.urlopen(f"http://{host}:{port}/", timeout=5) as resp:
-                return str(resp.read().decode())
-        except OSError:
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.2)
-    raise AssertionError("unreachable")
-
-
 def free_ports(count: int) -> int:
     """The first of `count` consecutive TCP ports free on 127.0.0.1 right now."""
     for _ in range(50):
@@ -112,19 +71,6 @@ def free_ports(count: int) -> int:
                 continue
             return first
     raise AssertionError("no free port range")
-
-
-def assert_failed(res: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
-    """A failure: exit code, nothing on stdout, no traceback, and the error as the last line (+ a hint)."""
-    assert res.returncode == code, (res.returncode, res.stderr)
-    assert res.stdout == ""
-    assert "Traceback" not in res.stderr
-    lines = res.stderr.splitlines()
-    errors = [line for line in lines if line.startswith("dkr: error: ")]
-    assert len(errors) == 1, res.stderr
-    assert lines.index(errors[0]) >= len(lines) - 2, res.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, res.stderr)
 
 
 # --- the bindings ------------------------------------------------------------------------------------------
