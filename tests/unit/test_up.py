@@ -219,7 +219,7 @@ def test_stdout_is_the_container_id_alone(calls: list[UpRequest]) -> None:
     assert res.code == 0, res.err
     assert res.out == CID + "\n"
     assert res.err_lines == [
-        "sending build context: 3 files, 1.2 kB",
+        "sending build context: 3 files, 1.2kB",
         "built sha256:bbbbbbbbbbbb (dkr-up/app:latest) in 0.2s: all 2 steps came from the layer cache",
         "replacing app (dddddddddddd)",
         "app (cccccccccccc) started",
