@@ -114,6 +114,8 @@ def test_usage_error_does_not_import_the_sdk() -> None:
         pytest.param(["layers", "x"], id="layers"),
         pytest.param(["build", "."], id="build"),
         pytest.param(["version"], id="version"),
+        pytest.param(["run", "img"], id="run"),
+        pytest.param(["up", "."], id="up"),
     ],
 )
 def test_bad_host_does_not_import_the_sdk(args: list[str]) -> None:

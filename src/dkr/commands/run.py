@@ -58,11 +58,11 @@ def run(
         rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
     )  # fmt: skip
 
+    engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr import render
     from dkr.engine import run as core
     from dkr.render import run as show
 
-    engine = state(ctx).engine
     show.all_interfaces(on_all_interfaces(spec.publish))
     if not detach:
         return core.run_foreground(

@@ -40,6 +40,7 @@ def up(
         labels=label, init=init, replace=replace, wait_timeout=wait_timeout,
     )  # fmt: skip
 
+    engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr.engine import up as core
     from dkr.engine.run import NotReady
     from dkr.render import run as show
@@ -47,9 +48,7 @@ def up(
 
     with UpView() as view:
         try:
-            result = core.up(
-                state(ctx).engine, request, on_event=view.on_event, on_built=view.built, notify=view.note
-            )
+            result = core.up(engine, request, on_event=view.on_event, on_built=view.built, notify=view.note)
         except NotReady as exc:
             show.not_ready(exc)
             raise

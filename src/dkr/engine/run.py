@@ -310,25 +310,32 @@ def run_detached(
     image = image or ensure_image(engine, spec.image, spec.pull, progress)
     cid = create_container(engine, spec, image, notify=notify)
     tail: _LogTail | None = None
+    exit_waiter: _ExitWaiter | None = None
     try:
         if wait_timeout is not None:
             tail = _LogTail(engine, cid)
+            # registered before start, so the exit code is known even if --rm removes the container first
+            exit_waiter = _ExitWaiter(engine, cid, removed=False)
         start_container(engine, cid, spec)
         result = _started(engine, cid, spec, image)
         if wait_timeout is not None:
-            ready = wait_until_ready(engine, result, wait_timeout, tail=tail)
+            ready = wait_until_ready(engine, result, wait_timeout, tail=tail, exit_waiter=exit_waiter)
             result = dataclasses.replace(result, ready=ready)
     except BaseException as exc:  # a failed start/wait or Ctrl-C: remove what dkr created
-        if tail:
-            tail.close()
+        _close(tail, exit_waiter)
         with contextlib.suppress(DkrError):
             remove_container(engine, cid)
             if isinstance(exc, NotReady):
                 exc.removed = True
         raise
-    if tail:
-        tail.close()
+    _close(tail, exit_waiter)
     return result
+
+
+def _close(*watchers: _LogTail | _ExitWaiter | None) -> None:
+    for watcher in watchers:
+        if watcher is not None:
+            watcher.close()
 
 
 # --- readiness --------------------------------------------------------------------------------------------
@@ -376,6 +383,7 @@ def wait_until_ready(
     timeout: float,
     *,
     tail: _LogTail | None = None,
+    exit_waiter: _ExitWaiter | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Readiness:
     """Wait until the container is ready: its HEALTHCHECK says healthy if it has one, else every published
@@ -395,6 +403,9 @@ def wait_until_ready(
         health = (state.get("Health") or {}).get("Status")
         if not state.get("Running"):
             code = state.get("ExitCode")
+            if code is None and exit_waiter is not None:  # already removed (--rm): ask the waiter
+                with contextlib.suppress(DkrError):
+                    code = exit_waiter.result()
             how = f"exited with code {code}" if code is not None else "exited"
             raise NotReady(
                 f"container {name} {how} before it was ready", name, _logs(engine, container.id, tail)
