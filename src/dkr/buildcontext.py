@@ -55,6 +55,9 @@ class ContextPlan:
     dockerfile_text: str = ""
     #: whether the context has a .dockerignore (the classic builder reads no FILE.dockerignore beside -f)
     has_dockerignore: bool = False
+    #: the Dockerfile and .dockerignore when .dockerignore excludes them: they are sent all the same, but the
+    #: daemon drops them from the context once read (moby's removeDockerfile), so no COPY ever copies them
+    hidden_from_copy: tuple[str, ...] = ()
 
 
 def _show(path: str) -> str:
@@ -129,6 +132,10 @@ def plan_context(context: str, dockerfile: str | None = None) -> ContextPlan:
     plan = ContextPlan(root, name, df_path, inline, patterns)
     plan.dockerfile_text = content.decode("utf-8", "replace")
     plan.has_dockerignore = os.path.lexists(ignore)
+    daemon_rules = Matcher(patterns)  # the daemon judges with the file's own rules (patternmatcher.Matches)
+    plan.hidden_from_copy = tuple(
+        p for p in (".dockerignore", rel) if inline is None and daemon_rules.matches_legacy(p)
+    )
     _walk(plan, matcher)
     return plan
 

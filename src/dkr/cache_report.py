@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dkr.dockerignore import go_clean
@@ -168,8 +168,10 @@ def explain(
     previous: PreviousBuild | None = None,
     files: Mapping[str, Sequence[object]] | None = None,
     build_args: Mapping[str, str] | None = None,
+    hidden: Collection[str] = (),
 ) -> CacheExplanation | None:
-    """Why the first step that ran did not come from the cache; None when every step did."""
+    """Why the first step that ran did not come from the cache; None when every step did. `hidden`: files
+    sent with the context that no COPY can see (an excluded Dockerfile or .dockerignore)."""
     position = next((i for i, s in enumerate(steps) if not s.cached), None)
     if position is None:
         return None
@@ -213,7 +215,7 @@ def explain(
         return result("instruction-changed", f"its instruction changed since the last build (was `{was}`)")
     sources = copy_sources(first.instruction)
     if sources is not None and changes is not None:
-        copied = changes.only([p for p in changes.paths if copies(sources, p)])
+        copied = changes.only([p for p in changes.paths if p not in hidden and copies(sources, p)])
         if copied.paths:
             return result("files-changed", copied.describe(), copied)
     if build_args is not None and first.keyword in ("RUN", "ARG"):

@@ -65,6 +65,20 @@ def test_changed_app_file_is_named_on_the_copy_that_copies_it() -> None:
     assert expl.advice is None  # nothing expensive after it: the Dockerfile is already well ordered
 
 
+def test_an_excluded_dockerfile_is_not_what_a_copy_copied() -> None:
+    """A .dockerignore that lists the Dockerfile: docker still sends it, the daemon drops it after reading,
+    so `COPY . /app` never saw it change."""
+    before = {**FILES, "Dockerfile": ["f", 0o644, 90, "d1"]}
+    now = {**before, "Dockerfile": ["f", 0o644, 91, "d2"], "server.js": ["f", 0o644, 21, "s2"]}
+    expl = explain(
+        steps(4), previous=previous(files=before), files=now, build_args={}, hidden=("Dockerfile",)
+    )
+    assert expl is not None
+    assert expl.changed_files == ("server.js",)
+    seen = explain(steps(4), previous=previous(files=before), files=now, build_args={})
+    assert seen is not None and seen.changed_files == ("Dockerfile", "server.js"), "not hidden: it counts"
+
+
 def test_manifest_change_breaks_the_earlier_copy() -> None:
     now = {**FILES, "package.json": ["f", 0o644, 11, "p2"]}
     expl = explain(steps(2), previous=previous(), files=now, build_args={})

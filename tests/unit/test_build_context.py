@@ -136,3 +136,20 @@ def test_unreadable_file_fails_before_upload(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(DkrError, match="cannot read 'secret' in the build context") as info:
         plan_context(str(root))
     assert info.value.hint == "Fix its permissions, or exclude it in .dockerignore."
+
+
+@pytest.mark.parametrize(
+    ("ignore", "hidden"),
+    [
+        pytest.param("Dockerfile\n.dockerignore\n", (".dockerignore", "Dockerfile"), id="both-excluded"),
+        pytest.param("*.log\n", (), id="neither"),
+        pytest.param("*\n!app.js\n", (".dockerignore", "Dockerfile"), id="by-wildcard"),
+    ],
+)
+def test_build_files_the_daemon_drops_after_reading(
+    tmp_path: Path, ignore: str, hidden: tuple[str, ...]
+) -> None:
+    root = tree(tmp_path, {"Dockerfile": "FROM x\n", ".dockerignore": ignore, "app.js": "1"})
+    plan = plan_context(str(root))
+    assert plan.hidden_from_copy == hidden
+    assert {"Dockerfile", ".dockerignore"} <= set(plan.entries), "docker sends them all the same"

@@ -58,6 +58,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         previous=previous,
         files=signatures,
         build_args=buildrecord.digest_args(request.build_args),
+        hidden=plan.hidden_from_copy,
     )
     buildrecord.save(
         plan.root,
