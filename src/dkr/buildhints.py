@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from dkr.dockerfile import DockerfileError, parse
 from dkr.lint import cache_findings
-from dkr.models import BuildStep, CacheExplanation
+from dkr.models.build import BuildStep, CacheExplanation
 
 CACHE_ORDER = "DKR001"
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dkr.models import BuildStep
+from dkr.models.build import BuildStep
 
 #: Output lines kept per step (the count of all of them is kept too).
 OUTPUT_KEPT = 200

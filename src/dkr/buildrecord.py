@@ -21,7 +21,7 @@ from typing import Any
 
 from dkr.cache_report import PreviousBuild
 from dkr.cachedir import build_record_path, context_record_path
-from dkr.models import BuildResult, BuildStep
+from dkr.models.build import BuildResult, BuildStep
 
 VERSION = 1
 

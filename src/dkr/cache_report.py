@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dkr.dockerignore import go_clean
-from dkr.models import BuildStep, CacheExplanation
+from dkr.models.build import BuildStep, CacheExplanation
 
 #: Changed files named in a summary; the rest are counted.
 NAMES_SHOWN = 5

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from dkr.fields import go_time, human_duration, human_size, truncate_id
-from dkr.models import Image
+from dkr.models.images import Image
 
 #: The keys of `docker images --format json` (docker CLI 28), in the order docker's JSON writer sorts them.
 JSON_KEYS = (

@@ -29,7 +29,7 @@ from dkr.dockerfile import (
     run_scripts,
     simple_commands,
 )
-from dkr.models import Finding
+from dkr.models.lint import Finding
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 

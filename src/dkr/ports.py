@@ -10,7 +10,8 @@ import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 
 from dkr.errors import UsageError
-from dkr.models import PortBinding, PortMapping
+from dkr.models.containers import PortBinding
+from dkr.models.run import PortMapping
 
 
 def join_host_port(host: str, port: str) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from dkr.errors import DkrError, ExitCode, UsageError
-from dkr.models import ImageInfo, RunSpec
+from dkr.models.run import ImageInfo, RunSpec
 from dkr.ports import (
     exposed_ports,
     parse_publish_specs,

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from dkr.buildspec import parse_tag
 from dkr.errors import UsageError
-from dkr.models import BuildRequest, PortMapping, PublishedPort, RunSpec, UpRequest
+from dkr.models.build import BuildRequest
+from dkr.models.run import PortMapping, PublishedPort, RunSpec
+from dkr.models.up import UpRequest
 from dkr.ports import parse_publish_specs, publish_all, publish_ip, with_default_ip
 from dkr.runspec import check_name, parse_labels
 

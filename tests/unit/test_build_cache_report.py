@@ -14,7 +14,7 @@ from dkr.cache_report import (
     step_ranges,
     summary_line,
 )
-from dkr.models import BuildStep
+from dkr.models.build import BuildStep
 
 TUTORIAL = (
     "FROM base",

@@ -7,7 +7,7 @@ import pytest
 
 from dkr.buildhints import build_hints, step_lines
 from dkr.cache_report import PreviousBuild, explain
-from dkr.models import BuildStep, CacheExplanation
+from dkr.models.build import BuildStep, CacheExplanation
 
 #: COPY . before the install: DKR001 on line 4, DKR005 on line 3 without a .dockerignore
 BAD_ORDER = 'FROM base\nWORKDIR /app\nCOPY . /app\nRUN npm ci\nCMD ["node", "server.js"]\n'

@@ -9,7 +9,7 @@ import pytest
 
 from dkr import buildrecord
 from dkr.cachedir import build_record_path, cache_dir, context_record_path
-from dkr.models import BuildResult, BuildStep
+from dkr.models.build import BuildResult, BuildStep
 
 IMAGE_ID = "sha256:" + "ab" * 32
 

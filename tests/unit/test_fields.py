@@ -20,7 +20,7 @@ from dkr.fields import (
     human_size,
     truncate_id,
 )
-from dkr.models import Container
+from dkr.models.containers import Container
 
 DATA = Path(__file__).parent / "data"
 

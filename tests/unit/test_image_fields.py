@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from dkr.image_fields import Reference, image_fields, image_rows, is_dangling, parse_reference
-from dkr.models import Image
+from dkr.models.images import Image
 from tests.helpers import run_dkr
 from tests.unit.fake_engine import FakeEngine
 

@@ -15,7 +15,8 @@ from dkr import render
 from dkr.buildrecord import last_build
 from dkr.cachedir import build_record_path
 from dkr.engine.layers import match_steps
-from dkr.models import BuildStep, ImageLayers, Layer, instruction_of
+from dkr.models.build import BuildStep
+from dkr.models.layers import ImageLayers, Layer, instruction_of
 from dkr.render.layers import biggest, layers_json, render_layers
 from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dkr.dockerfile import DockerfileError
 from dkr.lint import RULES, cache_findings, fails, lint_text, rule_named
-from dkr.models import Finding
+from dkr.models.lint import Finding
 
 # The seed's own examples: the bad order, the optimised order, and a RUN that starts the app.
 SEED_BAD_ORDER = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dkr.models import PortBinding as P
+from dkr.models.containers import PortBinding as P
 from dkr.ports import displayable_ports, merge_twins
 
 

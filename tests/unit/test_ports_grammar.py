@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dkr.errors import ExitCode, UsageError
-from dkr.models import PortMapping
+from dkr.models.run import PortMapping
 from dkr.ports import (
     DEFAULT_PUBLISH_IP,
     OUT_OF_RANGE,

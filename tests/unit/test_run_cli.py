@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dkr.engine import run as core
-from dkr.models import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
+from dkr.models.run import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
 from tests.helpers import assert_one_line_error, run_dkr
 
 #: an endpoint nothing listens on: a command that contacted the Engine would fail with exit 1, not 2

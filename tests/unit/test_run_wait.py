@@ -18,7 +18,7 @@ import pytest
 from dkr.engine import run as core
 from dkr.engine.client import Engine
 from dkr.hosts import Endpoint
-from dkr.models import ImageInfo, PublishedPort, RunResult
+from dkr.models.run import ImageInfo, PublishedPort, RunResult
 
 DATA = Path(__file__).parent / "data"
 CONTAINER = json.loads((DATA / "run_container_inspect.json").read_text())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dkr.errors import DkrError, ExitCode, UsageError
-from dkr.models import ImageInfo, PortMapping
+from dkr.models.run import ImageInfo, PortMapping
 from dkr.runspec import (
     check_env,
     check_name,

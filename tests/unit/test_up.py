@@ -14,17 +14,9 @@ from dkr.buildlog import ContextReady
 from dkr.engine import up as core
 from dkr.engine.run import NotReady
 from dkr.errors import DkrError, ExitCode, UsageError
-from dkr.models import (
-    BuildResult,
-    BuildStep,
-    ImageInfo,
-    PortMapping,
-    PublishedPort,
-    Readiness,
-    RunResult,
-    UpRequest,
-    UpResult,
-)
+from dkr.models.build import BuildResult, BuildStep
+from dkr.models.run import ImageInfo, PortMapping, PublishedPort, Readiness, RunResult
+from dkr.models.up import UpRequest, UpResult
 from dkr.upspec import UP_LABEL, default_publish, derive_name, image_ref, up_request
 from tests.helpers import assert_one_line_error, run_dkr
 

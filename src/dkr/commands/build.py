@@ -8,7 +8,7 @@ import typer
 
 from dkr.buildspec import parse_build_args, parse_key_values, parse_tag
 from dkr.errors import UsageError
-from dkr.models import BuildRequest
+from dkr.models.build import BuildRequest
 
 
 def build(

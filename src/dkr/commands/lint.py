@@ -11,7 +11,7 @@ import typer
 
 from dkr.errors import ExitCode, UsageError
 from dkr.lint import RULES, rule_named
-from dkr.models import LintReport
+from dkr.models.lint import LintReport
 
 _HELP = "\n".join(
     [

@@ -20,7 +20,7 @@ from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
 from dkr.cache_report import explain
 from dkr.engine.client import Engine, api_message
 from dkr.errors import BuildError, EngineError
-from dkr.models import BuildRequest, BuildResult
+from dkr.models.build import BuildRequest, BuildResult
 
 EventHandler = Callable[[BuildEvent], None]
 

@@ -13,7 +13,7 @@ import urllib3.exceptions
 
 from dkr.engine.client import Engine
 from dkr.errors import DkrError, EngineError, NotFound
-from dkr.models import Container, RemoveResult, StopResult
+from dkr.models.containers import Container, RemoveResult, StopResult
 
 R = TypeVar("R")
 

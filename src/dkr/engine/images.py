@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dkr.engine.client import Engine
-from dkr.models import Image
+from dkr.models.images import Image
 
 
 def list_images(

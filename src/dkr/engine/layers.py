@@ -9,7 +9,8 @@ from dkr.buildrecord import last_build
 from dkr.dockerfile import KEYWORDS
 from dkr.engine.client import Engine
 from dkr.errors import NotFound
-from dkr.models import BuildStep, ImageLayers, Layer
+from dkr.models.build import BuildStep
+from dkr.models.layers import ImageLayers, Layer
 
 
 def image_layers(engine: Engine, image: str) -> ImageLayers:

@@ -17,7 +17,9 @@ from dkr.engine.client import Engine
 from dkr.engine.containers import stop_many
 from dkr.engine.run import Notify, ensure_image, remove_container, run_detached
 from dkr.errors import Conflict, DkrError, ExitCode
-from dkr.models import BuildResult, PublishedPort, UpRequest, UpResult
+from dkr.models.build import BuildResult
+from dkr.models.run import PublishedPort
+from dkr.models.up import UpRequest, UpResult
 from dkr.upspec import UP_LABEL, default_publish
 
 

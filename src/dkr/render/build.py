@@ -23,7 +23,7 @@ from dkr.buildlog import (
 from dkr.cache_report import summary_line
 from dkr.errors import BuildError
 from dkr.fields import human_size
-from dkr.models import BuildResult, BuildStep
+from dkr.models.build import BuildResult, BuildStep
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -9,7 +9,7 @@ from typing import Any
 
 from dkr import render
 from dkr.fields import ellipsis, human_size, truncate_id
-from dkr.models import ImageLayers
+from dkr.models.layers import ImageLayers
 
 #: how many of the biggest layers are highlighted on a terminal
 HIGHLIGHT = 3

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dkr import render
-from dkr.models import LintReport
+from dkr.models.lint import LintReport
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _NOUNS = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}

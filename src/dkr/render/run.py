@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dkr import render
-from dkr.models import ImageInfo, PortMapping, Readiness, RunResult
+from dkr.models.run import ImageInfo, PortMapping, Readiness, RunResult
 
 if TYPE_CHECKING:
     from dkr.engine.run import NotReady

@@ -1,0 +1,141 @@
+"""What `dkr run` publishes, creates and waits for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    """One published container port as docker's `-p` parser yields it (go-connections `nat.PortMapping`).
+
+    `host_port` is kept as the Engine takes it: "" (any free port), "8080", or "8000-8010" (any free port in
+    that range, for a single container port). `host_ip` "" means "no address given".
+    """
+
+    port: str  # "80/tcp": nat.Port
+    host_ip: str = ""
+    host_port: str = ""
+
+    @property
+    def container_port(self) -> int:
+        return int(self.port.partition("/")[0])
+
+    @property
+    def proto(self) -> str:
+        return self.port.partition("/")[2] or "tcp"
+
+    def spec(self) -> str:
+        """The spec that parses back to this mapping (nat's PortMapping.String: net.JoinHostPort)."""
+        rest = f"{self.host_port}:{self.port}"
+        return f"[{self.host_ip}]:{rest}" if ":" in self.host_ip else f"{self.host_ip}:{rest}"
+
+
+@dataclass(frozen=True)
+class PublishedPort:
+    """A binding the Engine made for a started container (`NetworkSettings.Ports`)."""
+
+    container_port: int
+    proto: str
+    host_ip: str
+    host_port: int
+
+    @classmethod
+    def from_api(cls, ports: dict[str, Any] | None) -> tuple[PublishedPort, ...]:
+        out: list[PublishedPort] = []
+        for key, bindings in (ports or {}).items():
+            number, _, proto = key.partition("/")
+            for b in bindings or ():
+                if b.get("HostPort"):
+                    out.append(
+                        cls(int(number), proto or "tcp", str(b.get("HostIp") or ""), int(b["HostPort"]))
+                    )
+        return tuple(sorted(out, key=lambda p: (p.container_port, p.proto, ":" in p.host_ip, p.host_port)))
+
+    @property
+    def dial_host(self) -> str:
+        """Where a client on this machine reaches the binding: the bound address, or loopback for the
+        wildcard addresses (a connection to 0.0.0.0 / :: is not portable)."""
+        if self.host_ip in ("", "0.0.0.0"):
+            return "127.0.0.1"
+        if self.host_ip == "::":
+            return "::1"
+        return self.host_ip
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.dial_host}]" if ":" in self.dial_host else self.dial_host
+        return f"{host}:{self.host_port}"
+
+    @property
+    def target(self) -> str:
+        return f"{self.container_port}/{self.proto}"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything `dkr run` (and later `dkr up`) asks of the Engine for one container, already validated."""
+
+    image: str
+    command: tuple[str, ...] = ()
+    name: str | None = None
+    #: bindings as parsed from -p, the default host address already applied
+    publish: tuple[PortMapping, ...] = ()
+    #: -P: also publish every port the image EXPOSEs, on `publish_ip`
+    publish_all: bool = False
+    publish_ip: str = "127.0.0.1"
+    env: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    pull: str = "missing"  # missing | never | always
+    init: bool = False
+    workdir: str | None = None
+    auto_remove: bool = False
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What `dkr run` needs to know about the image before it creates the container."""
+
+    id: str
+    ref: str
+    exposed: tuple[str, ...] = ()  # "80/tcp", in the Engine's order
+    healthcheck: bool = False
+
+    @classmethod
+    def from_api(cls, ref: str, data: dict[str, Any]) -> ImageInfo:
+        config = data.get("Config") or {}
+        test = (config.get("Healthcheck") or {}).get("Test") or []
+        return cls(
+            id=str(data.get("Id") or ""),
+            ref=ref,
+            exposed=tuple(config.get("ExposedPorts") or ()),
+            healthcheck=bool(test) and test[0] != "NONE",
+        )
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A container `dkr run -d` started."""
+
+    id: str
+    name: str
+    image: ImageInfo
+    ports: tuple[PublishedPort, ...] = ()
+    #: what --wait saw, when it was asked to wait
+    ready: Readiness | None = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What `--wait` saw before it returned."""
+
+    #: "healthy" (the HEALTHCHECK said so), "ports" (every published TCP port answered) or "running" (nothing
+    #: to wait for: no HEALTHCHECK and no published TCP port)
+    how: str
+    seconds: float
+    ports: tuple[PublishedPort, ...] = ()
