@@ -89,21 +89,24 @@ def _debug_env() -> bool:
     return os.environ.get("DKR_DEBUG", "") not in ("", "0", "false")
 
 
-#: Command modules under dkr.commands, one per line; each has `register(app)`. Importing them is cheap: they
-#: import the core (and so the SDK) only inside their command functions.
-COMMANDS = (
-    "build",
-    "images",
-    "layers",
-    "lint",
-    "logs",
-    "ps",
-    "rm",
-    "run",
-    "stop",
-    "up",
-    "version",
-)
+#: Command modules under dkr.commands, one per line, with the one-line summary `dkr --help` lists. Each module
+#: has `register(app)`. A call imports only the module of the command it runs; the full list is shown from
+#: these summaries, so `dkr --help` imports none of them (a test keeps each summary equal to the first
+#: sentence of its command's own help).
+COMMANDS: dict[str, str] = {
+    "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on stderr.",
+    "images": "List images.",
+    "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running total "
+    "and its share of the image.",
+    "lint": "Check Dockerfiles for what breaks the layer cache, and other habits.",
+    "logs": "Show a container's logs.",
+    "ps": "List containers.",
+    "rm": "Remove one or more containers, all at once.",
+    "run": "Run a command in a new container.",
+    "stop": "Stop one or more running containers, all at once.",
+    "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr.",
+    "version": "Show the dkr version and the Engine's version and API version.",
+}
 
 
 #: Global options that take a value (needed to find the command name in argv).
@@ -122,8 +125,9 @@ def command_name(args: Sequence[str]) -> str | None:
 
 
 def build_app(only: str | None = None) -> typer.Typer:
-    """The Typer app with every command, or with just `only`: building each command's parser costs start-up
-    time, and a call runs one command, so `dkr ps` builds only ps (help and typos get them all)."""
+    """The Typer app with the real command `only`, or with every command as a stand-in that only carries its
+    summary (enough for `dkr --help` and for click's "no such command"): building each command's parser,
+    and importing its module, costs start-up time, and a call runs one command."""
     import importlib
 
     app = typer.Typer(
@@ -137,9 +141,16 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_global)
-    for name in (only,) if only else COMMANDS:
-        importlib.import_module(f"dkr.commands.{name}").register(app)
+    if only:
+        importlib.import_module(f"dkr.commands.{only}").register(app)
+        return app
+    for name, summary in COMMANDS.items():
+        app.command(name, help=summary, add_help_option=False)(_stand_in)
     return app
+
+
+def _stand_in() -> None:  # pragma: no cover - never invoked: a named command builds the real one
+    raise AssertionError("a stand-in command ran")
 
 
 def _usage_hint(exc: ClickUsageError) -> str:

@@ -327,13 +327,15 @@ def test_every_command_has_help_text() -> None:
     from dkr.cli import COMMANDS
 
     listing = run_dkr("--help").out
-    for name in COMMANDS:
+    for name, summary in COMMANDS.items():
         assert name in listing
         res = run_dkr(name, "--help")
         assert res.code == 0, (name, res.err)
         assert f"Usage: dkr {name}" in res.out
-        summary = res.out.split("\n\n")[1].strip()
-        assert summary and not summary.startswith("Options"), f"{name} has no help text"
+        help_text = " ".join(res.out.split("\n\n")[1].split())
+        assert help_text and not help_text.startswith("Options"), f"{name} has no help text"
+        # the summary `dkr --help` lists without importing the command is the start of its own help
+        assert help_text.startswith(summary), (name, summary, help_text)
 
 
 def test_broken_pipe_exits_141_quietly(fake: FakeEngine) -> None:
@@ -389,3 +391,14 @@ def test_stdout_that_cannot_be_written_through_the_console_script(tmp_path: Path
     assert res.returncode == ExitCode.FAILURE, res.stderr
     assert res.stderr.startswith("dkr: error: cannot write the output: "), res.stderr
     assert len(res.stderr.splitlines()) == 1, res.stderr
+
+
+def test_top_level_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from dkr.cli import main; rc = main(['--help']); assert rc == 0, rc; "
+        "loaded = [m for m in sys.modules if m.startswith('dkr.commands.') or m in ('docker', 'rich')]; "
+        "assert not loaded, loaded"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "Commands:" in res.stdout
