@@ -94,17 +94,19 @@ def _debug_env() -> bool:
 #: these summaries, so `dkr --help` imports none of them (a test keeps each summary equal to the first
 #: sentence of its command's own help).
 COMMANDS: dict[str, str] = {
-    "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on stderr.",
+    "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on "
+    "stderr.",
     "images": "List images.",
-    "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running total "
-    "and its share of the image.",
+    "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running "
+    "total and its share of the image.",
     "lint": "Check Dockerfiles for what breaks the layer cache, and other habits.",
     "logs": "Show a container's logs.",
     "ps": "List containers.",
     "rm": "Remove one or more containers, all at once.",
     "run": "Run a command in a new container.",
     "stop": "Stop one or more running containers, all at once.",
-    "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr.",
+    "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
+    "stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",
 }
 
