@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 from dkr.models.containers import Container
-from dkr.ports import displayable_ports
+from dkr.portlist import displayable_ports
 
 #: The keys of `docker ps --format json` (docker CLI 28), in the order docker's JSON writer sorts them.
 JSON_KEYS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dkr.models.containers import PortBinding as P
-from dkr.ports import displayable_ports, merge_twins
+from dkr.portlist import displayable_ports, merge_twins
 
 
 @pytest.mark.parametrize(

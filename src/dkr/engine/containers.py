@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import docker.errors
@@ -113,6 +112,9 @@ def in_parallel(engine: Engine, args: Sequence[str], op: Callable[[str], R], nam
     (docker's parallelOperation). op reports failures in its result rather than raising."""
     _ = engine.api  # connect once, so an unreachable Engine fails once rather than per container
     workers = max(1, min(32, len(args)))  # the Engine client keeps 32 connections
+    # imported here: a listing (ps) never runs anything in parallel, and the import costs it start-up time
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"dkr-{name}") as pool:
         futures = [pool.submit(op, arg) for arg in args]
         for future in futures:

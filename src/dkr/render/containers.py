@@ -9,7 +9,7 @@ from dkr import render
 from dkr.cli_common import OutputFormat
 from dkr.fields import DEFAULT_COLUMNS, TABLE_HEADERS, container_fields, truncate_id
 from dkr.models.containers import Container
-from dkr.ports import displayable_ports, merge_twins
+from dkr.portlist import displayable_ports, merge_twins
 from dkr.render.listing import Row, render_listing
 
 
