@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,13 +99,70 @@ def _network_address(url: str, source: str) -> str:
         raise bad("bad port" if "port" in str(exc).lower() else "bad address") from None
     if any(c.isspace() for c in parts.netloc):
         raise bad("bad address")
-    if scheme == "ssh" and not host:
-        raise bad("no host name")
+    if scheme == "ssh":
+        ssh_target(url, source)  # docker's ssh URL rules, checked before ssh is ever started
     if scheme != "tcp":
         return url
     host = host or DEFAULT_TCP_HOST
     shown = f"[{host}]" if ":" in host else host
     return f"tcp://{shown}:{DEFAULT_TCP_PORT if port is None else port}{parts.path}"
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """`ssh://[user@]host[:port][/socket/path]`, read as docker's connhelper/ssh reads it."""
+
+    host: str
+    user: str | None = None
+    port: int | None = None
+    #: the Engine socket on the remote machine; empty: the remote docker CLI's own default
+    socket_path: str = ""
+
+    def argv(self, connect_timeout: int) -> list[str]:
+        """The ssh command line that connects to the remote Engine, as docker builds it (connhelper.go):
+        `ssh -T -l USER -p PORT -- HOST docker system dial-stdio` (with `--host=unix://PATH` for a path).
+        Unlike docker, BatchMode: dkr starts ssh without a terminal, so a password or host-key prompt could
+        never be answered - it fails at once instead (with ssh's own message)."""
+        args = ["ssh", "-o", f"ConnectTimeout={connect_timeout}", "-o", "BatchMode=yes", "-T"]
+        if self.user:
+            args += ["-l", self.user]
+        if self.port is not None:
+            args += ["-p", str(self.port)]
+        return [*args, "--", self.host, *self._docker("system", "dial-stdio")]
+
+    def check_command(self) -> str:
+        """A command that shows by hand what ssh says when dkr cannot get through."""
+        port = ["-p", str(self.port)] if self.port is not None else []
+        login = f"{self.user}@{self.host}" if self.user else self.host
+        return shlex.join(["ssh", *port, login, *self._docker("version")])
+
+    def _docker(self, *args: str) -> list[str]:
+        # ssh hands the words to the remote shell: the socket path is quoted for it
+        if self.socket_path.strip("/"):
+            return ["docker", "--host=" + shlex.quote("unix://" + self.socket_path), *args]
+        return ["docker", *args]
+
+
+def ssh_target(url: str, source: str = "--host") -> SshTarget:
+    """Parse an ssh:// host URL; docker's ssh.ParseURL rejects the same things (a password, a query, a
+    fragment, no host name)."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port, problem = parts.port, None
+    except ValueError:
+        port, problem = None, "bad port"
+    if parts.password is not None:
+        problem = "a password in the URL is not supported (use an ssh key)"
+    elif parts.query or parts.fragment:
+        problem = "query parameters and fragments are not allowed"
+    elif not parts.hostname:
+        problem = "no host name"
+    if problem:
+        raise UsageError(
+            f"invalid host '{url}' from {source}: {problem}", hint="Use ssh://[user@]host[:port]."
+        )
+    assert parts.hostname is not None
+    return SshTarget(parts.hostname, parts.username or None, port, parts.path)
 
 
 def _tls_from_env(env: Mapping[str, str]) -> TLS | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dkr.errors import DkrError, UsageError
-from dkr.hosts import DEFAULT_HOST, current_context, normalize_host, resolve
+from dkr.hosts import DEFAULT_HOST, SshTarget, current_context, normalize_host, resolve, ssh_target
 
 
 def write_context(
@@ -155,3 +155,69 @@ def test_tls_env_variables(tmp_path: Path, cfg: Path) -> None:
     assert ep.tls.ca_cert == str(tmp_path / "ca.pem")
     assert ep.tls.client_cert == (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
     assert resolve(None, None, env_for(cfg, DOCKER_HOST="tcp://h:2375")).tls is None
+
+
+@pytest.mark.parametrize(
+    ("url", "target", "argv_tail"),
+    [
+        pytest.param(
+            "ssh://box", SshTarget("box"), ["--", "box", "docker", "system", "dial-stdio"], id="host"
+        ),
+        pytest.param(
+            "ssh://me@box:2222",
+            SshTarget("box", "me", 2222),
+            ["-l", "me", "-p", "2222", "--", "box", "docker", "system", "dial-stdio"],
+            id="user-port",
+        ),
+        pytest.param(
+            "ssh://me@[::1]:22/run/my docker.sock",
+            SshTarget("::1", "me", 22, "/run/my docker.sock"),
+            [
+                "-l",
+                "me",
+                "-p",
+                "22",
+                "--",
+                "::1",
+                "docker",
+                "--host='unix:///run/my docker.sock'",
+                "system",
+                "dial-stdio",
+            ],
+            id="ipv6-socket-path",
+        ),
+        pytest.param(
+            "ssh://box/",
+            SshTarget("box", socket_path="/"),
+            ["--", "box", "docker", "system", "dial-stdio"],
+            id="root-path-is-default",
+        ),
+    ],
+)
+def test_ssh_urls_as_docker_reads_them(url: str, target: SshTarget, argv_tail: list[str]) -> None:
+    assert normalize_host(url, "--host") == url
+    assert ssh_target(url) == target
+    argv = target.argv(7)
+    # docker's connhelper: a connect timeout, no pseudo-terminal; dkr adds BatchMode (no prompt can be answered)
+    assert argv[:6] == ["ssh", "-o", "ConnectTimeout=7", "-o", "BatchMode=yes", "-T"]
+    assert argv[6:] == argv_tail
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        pytest.param("ssh://me:secret@box", "password", id="password"),
+        pytest.param("ssh://box?x=1", "query", id="query"),
+        pytest.param("ssh://box#frag", "fragments", id="fragment"),
+        pytest.param("ssh://me@", "no host name", id="no-host"),
+        pytest.param("ssh://box:port", "bad port", id="bad-port"),
+    ],
+)
+def test_bad_ssh_urls_are_usage_errors(url: str, why: str) -> None:
+    with pytest.raises(UsageError, match=why):
+        normalize_host(url, "DOCKER_HOST")
+
+
+def test_ssh_check_command_is_what_a_user_can_run() -> None:
+    assert ssh_target("ssh://me@box:2222").check_command() == "ssh -p 2222 me@box docker version"
+    assert ssh_target("ssh://box").check_command() == "ssh box docker version"
