@@ -1,0 +1,138 @@
+"""What an unreachable or wrong endpoint is called: the one line and the hint, per transport and failure.
+
+The integration suite (tests/integration/test_endpoints.py) produces these failures for real; this table pins
+the wording, including the cases a real server produces only sometimes (a TLS alert that the reset overtakes).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+
+import pytest
+import requests.exceptions
+
+from dkr.engine.client import unreachable
+from dkr.hosts import TLS, Endpoint
+
+PLAIN = Endpoint("tcp://10.0.0.1:2375", "DOCKER_HOST")
+TLS_EP = Endpoint(
+    "tcp://10.0.0.1:2376", "--host", TLS(True, "/certs/ca.pem", ("/certs/cert.pem", "/certs/key.pem"))
+)
+TLS_NO_CERT = Endpoint("tcp://10.0.0.1:2376", "--host", TLS(True, "/certs/ca.pem", None))
+CONTEXT = Endpoint(
+    "tcp://10.0.0.1:2376", "context 'prod'", TLS(True, "/ctx/ca.pem", ("/ctx/cert.pem", "/ctx/key.pem"))
+)
+SSH = Endpoint("ssh://me@box:2222", "--host")
+
+
+def ssl_error(reason: str, cls: type[ssl.SSLError] = ssl.SSLError) -> ssl.SSLError:
+    exc = cls(1, f"[SSL: {reason}] {reason.lower()}")
+    exc.reason = reason  # what OpenSSL fills in
+    return exc
+
+
+def untrusted() -> ssl.SSLCertVerificationError:
+    exc = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    exc.reason = "CERTIFICATE_VERIFY_FAILED"
+    exc.verify_message = "unable to get local issuer certificate"
+    return exc
+
+
+def wrapped(inner: BaseException) -> requests.exceptions.ConnectionError:
+    """As requests raises it: the OS / ssl error a few causes down."""
+    outer = requests.exceptions.ConnectionError("Max retries exceeded")
+    outer.__cause__ = inner
+    return outer
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "exc", "reason", "hint"),
+    [
+        pytest.param(
+            TLS_EP,
+            wrapped(untrusted()),
+            "certificate is not trusted (unable to get local issuer certificate)",
+            "DOCKER_CERT_PATH: /certs/ca.pem must be the CA",
+            id="untrusted",
+        ),
+        pytest.param(
+            CONTEXT,
+            wrapped(untrusted()),
+            "certificate is not trusted",
+            "the context's TLS files: /ctx/ca.pem",
+            id="untrusted-context",
+        ),
+        pytest.param(
+            TLS_NO_CERT,
+            wrapped(ssl_error("TLSV13_ALERT_CERTIFICATE_REQUIRED")),
+            "requires a client certificate and none was presented",
+            "cert.pem and key.pem",
+            id="cert-required-alert",
+        ),
+        pytest.param(
+            TLS_NO_CERT,
+            wrapped(ssl_error("UNEXPECTED_EOF_WHILE_READING", ssl.SSLEOFError)),
+            "closed the connection (it may require a client certificate; none was presented)",
+            "cert.pem and key.pem",
+            id="cert-required-eof",
+        ),
+        pytest.param(
+            TLS_NO_CERT,
+            wrapped(ConnectionResetError(104, "Connection reset by peer")),
+            "it may require a client certificate",
+            "cert.pem and key.pem",
+            id="cert-required-reset",
+        ),
+        pytest.param(
+            TLS_EP,
+            wrapped(ssl_error("TLSV1_ALERT_UNKNOWN_CA")),
+            "refused the client certificate (tlsv1 alert unknown ca)",
+            "cert.pem and key.pem",
+            id="client-cert-refused",
+        ),
+        pytest.param(
+            TLS_EP,
+            wrapped(ssl_error("WRONG_VERSION_NUMBER")),
+            "does not speak TLS",
+            "unset DOCKER_TLS_VERIFY",
+            id="not-tls",
+        ),
+        pytest.param(
+            PLAIN,
+            wrapped(http.client.RemoteDisconnected("Remote end closed connection")),
+            "closed without an answer",
+            "Check that the Engine is up",
+            id="closed",
+        ),
+        pytest.param(
+            PLAIN,
+            wrapped(TimeoutError("timed out")),
+            "timed out",
+            "Check that the Engine is up",
+            id="timeout",
+        ),
+        pytest.param(
+            SSH,
+            wrapped(TimeoutError("timed out")),
+            "timed out",
+            "'ssh -p 2222 me@box docker version' works without a prompt",
+            id="ssh",
+        ),
+    ],
+)
+def test_unreachable_names_endpoint_reason_and_what_to_check(
+    endpoint: Endpoint, exc: BaseException, reason: str, hint: str
+) -> None:
+    err = unreachable(endpoint, exc)
+    assert err.message.startswith(f"cannot connect to the Docker Engine at {endpoint.describe()}: ")
+    assert reason in err.message
+    assert err.hint and hint in err.hint
+    assert "refused" not in err.message or "refused the client certificate" in err.message
+
+
+def test_ssh_says_what_ssh_said() -> None:
+    err = unreachable(
+        SSH, wrapped(http.client.RemoteDisconnected()), "me@box: Permission denied (publickey)."
+    )
+    assert err.message.endswith(": me@box: Permission denied (publickey).")
