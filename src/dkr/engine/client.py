@@ -14,6 +14,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from dkr.engine.ssh import SshAdapter, SshDialer
 from dkr.errors import Conflict, DkrError, EngineError, EngineUnreachable, NotFound
 from dkr.hosts import Endpoint, ssh_target
 
@@ -169,6 +170,7 @@ class Engine:
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self._api: docker.APIClient | None = None
+        self._ssh: SshDialer | None = None
 
     @property
     def api(self) -> docker.APIClient:
@@ -202,10 +204,13 @@ class Engine:
         base_url = ep.url
         if tls and base_url.startswith("tcp://"):
             base_url = "https://" + base_url[len("tcp://") :]
+        ssh = base_url.startswith("ssh://")
         try:
             # The version is negotiated below (one place that tells "nothing there" from "not an Engine").
+            # For ssh:// the SDK gets a placeholder socket URL and then dkr's ssh adapter in its place:
+            # mounted at the same prefix, it serves every request (see dkr.engine.ssh for why not the SDK's).
             api = _APIClient(
-                base_url=base_url,
+                base_url="unix:///dkr-ssh-placeholder" if ssh else base_url,
                 version=MIN_API_VERSION,
                 timeout=CONNECT_TIMEOUT,
                 tls=tls,
@@ -214,6 +219,11 @@ class Engine:
             )
         except docker.errors.DockerException as exc:
             raise unreachable(ep, exc) from exc
+        if ssh:
+            # ssh gives up connecting a second before dkr does, so its own message says what happened
+            self._ssh = SshDialer(ssh_target(ep.url, ep.source), int(CONNECT_TIMEOUT) - 1)
+            api._custom_adapter = SshAdapter(self._ssh, CONNECT_TIMEOUT, max_pool_size=32)
+            api.mount("http+docker://", api._custom_adapter)
         # What the SDK's own version=None does (APIClient.__init__ sets _version; there is no public
         # setter), with the failures told apart.
         api._version = self._negotiate(api)
@@ -251,7 +261,7 @@ class Engine:
         return version
 
     def unreachable(self, exc: BaseException) -> EngineUnreachable:
-        return unreachable(self.endpoint, exc)
+        return unreachable(self.endpoint, exc, self._ssh.failure() if self._ssh else None)
 
     @contextmanager
     def errors(self, what: str = "") -> Iterator[None]:
