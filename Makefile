@@ -8,7 +8,7 @@ DKR := $(VENV)/bin/dkr
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install engine lint format test test-unit test-integration demo bench clean
+.PHONY: help install engine sshd lint format test test-unit test-integration demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ $(VENV)/.installed: pyproject.toml
 engine: ## make sure a Docker Engine answers (installs and starts Debian's dockerd as root if needed)
 	@scripts/ensure-engine
 
+sshd: ## make sure OpenSSH's sshd is installed for the ssh:// tests (Debian's openssh-server, never started)
+	@scripts/ensure-sshd
+
 lint: install ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
@@ -38,7 +41,7 @@ test: test-unit test-integration ## unit tests (no engine), then integration tes
 test-unit: install ## unit tests: no Docker Engine needed
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
-test-integration: install engine ## integration tests against the real Engine (no mocks)
+test-integration: install engine sshd ## integration tests against the real Engine (no mocks)
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
 demo: install engine ## the whole job end to end: build, run, wait, ps, fetch, stop, clean up

@@ -16,6 +16,8 @@ from typing import Any
 
 import docker
 
+from tests.helpers import Result
+
 #: One id per test run (inherited by subprocesses so that every piece agrees on it).
 SESSION = os.environ.get("DKR_TEST_SESSION") or uuid.uuid4().hex[:10]
 LABELS = {"dkr.test": "1", "dkr.test.session": SESSION}
@@ -45,6 +47,11 @@ def dkr(
         env={**os.environ, **(env or {})},
         **kwargs,
     )
+
+
+def as_result(res: subprocess.CompletedProcess[str]) -> Result:
+    """A subprocess's outcome in the shape tests.helpers.assert_one_line_error checks."""
+    return Result(res.returncode, res.stdout, res.stderr)
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,8 @@ from typing import Any
 import docker
 import pytest
 
-from tests.helpers import Result, assert_one_line_error
-from tests.integration.support import LABELS, dkr, unique
+from tests.helpers import assert_one_line_error
+from tests.integration.support import LABELS, as_result, dkr, unique
 
 #: the steps of the image built below, after FROM (the builder adds one LABEL step per --label at the end)
 INSTRUCTIONS = ["WORKDIR /app", "COPY small /app/small", "COPY big /app/big", "RUN echo {stamp} > /app/stamp",
@@ -73,10 +72,6 @@ def steps_of(output: str) -> list[dict[str, Any]]:
 def cache_dir(tmp_path: Path) -> dict[str, str]:
     """An empty dkr cache: no record of any build unless a test writes one."""
     return {"DKR_CACHE_DIR": str(tmp_path / "cache")}
-
-
-def as_result(res: subprocess.CompletedProcess[str]) -> Result:
-    return Result(res.returncode, res.stdout, res.stderr)
 
 
 def test_json_equals_the_engines_history(
