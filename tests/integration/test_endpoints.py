@@ -342,13 +342,13 @@ def test_ssh_failures_say_what_ssh_said(sshd: PrivateSshd, case: str, needle: st
     ("status", "body", "content_type", "what"),
     [
         pytest.param(
-            404, b"404 page not found\n", "text/plain", "it answered HTTP 404 to GET /version", id="404"
+            404, b"404 page not found\n", "text/plain", "it answered HTTP 404 to GET /_ping", id="404"
         ),
         pytest.param(
             200,
             b"<html><body>welcome</body></html>",
             "text/html",
-            "its answer to GET /version is not JSON",
+            "its answer to GET /_ping has no Api-Version header",
             id="html",
         ),
     ],

@@ -27,6 +27,8 @@ class FakeEngine:
         self.requests: list[str] = []
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self.api_version = api_version
+        #: False: answer like some other HTTP server (no Api-Version header, which dockerd always sends)
+        self.is_engine = True
         self.route("GET", r"/version", lambda m, p, b: (200, self.version_payload()))
         self.route("GET", r"/_ping", lambda m, p, b: (200, "OK"))
 
@@ -58,7 +60,8 @@ class FakeEngine:
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Api-Version", engine.api_version)
+                if engine.is_engine:
+                    self.send_header("Api-Version", engine.api_version)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":  # a HEAD answer has no body (the docker CLI pings with HEAD)

@@ -70,6 +70,7 @@ class BuildEngine:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Api-Version", "1.41")  # as dockerd does on every answer (/_ping's is read)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

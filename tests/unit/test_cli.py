@@ -172,8 +172,10 @@ def test_unreachable_through_the_console_script(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("status", "body", "needle"),
     [
-        pytest.param(404, b"<html>File not found</html>", "HTTP 404", id="web-server"),
-        pytest.param(200, b"<html>hello</html>", "not JSON", id="html-page"),
+        pytest.param(
+            404, b"<html>File not found</html>", "it answered HTTP 404 to GET /_ping", id="web-server"
+        ),
+        pytest.param(200, b"<html>hello</html>", "no Api-Version header", id="html-page"),
     ],
 )
 def test_a_server_that_is_not_an_engine_is_named_so(
@@ -181,7 +183,8 @@ def test_a_server_that_is_not_an_engine_is_named_so(
 ) -> None:
     """Some other HTTP server on the port answers, but not as an Engine: 'no answer' would send the user
     looking for a dead daemon."""
-    fake.route("GET", r"/version", lambda m, p, b: (status, body))
+    fake.is_engine = False
+    fake.route("GET", r"/_ping", lambda m, p, b: (status, body))
     res = run_dkr("ps")
     assert_one_line_error(res, ExitCode.FAILURE, "is not a Docker Engine", needle)
     assert "no answer" not in res.err
@@ -206,7 +209,7 @@ def test_ps_piped_is_a_plain_table(listing: FakeEngine) -> None:
     assert "\x1b[" not in res.out, "no colour when piped"
     assert any("*:9000-9001->9000-9001/tcp, 127.0.0.1:18080->80/tcp" in line for line in lines)
     assert res.err == ""
-    api_calls = [r for r in listing.requests if not r.startswith("GET /version")]
+    api_calls = [r for r in listing.requests if not r.startswith(("GET /version", "GET /_ping"))]
     assert len(api_calls) == 1 and "/containers/json" in api_calls[0], "one request, nothing per container"
 
 
