@@ -166,10 +166,12 @@ def ssh_target(url: str, source: str = "--host") -> SshTarget:
 
 
 def _tls_from_env(env: Mapping[str, str]) -> TLS | None:
-    verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0", "false")
-    cert_path = env.get("DOCKER_CERT_PATH")
-    if not verify and not cert_path and not env.get("DOCKER_TLS"):
+    """The docker CLI's reading (cli/flags): DOCKER_TLS_VERIFY set to anything (even 0) means TLS with
+    verification, DOCKER_TLS set to anything means TLS; DOCKER_CERT_PATH alone only says where the files are."""
+    verify = env.get("DOCKER_TLS_VERIFY", "") != ""
+    if not verify and env.get("DOCKER_TLS", "") == "":
         return None
+    cert_path = env.get("DOCKER_CERT_PATH")
     base = Path(cert_path) if cert_path else docker_config_dir(env)
     ca = base / "ca.pem"
     cert, key = base / "cert.pem", base / "key.pem"

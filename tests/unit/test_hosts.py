@@ -221,3 +221,19 @@ def test_bad_ssh_urls_are_usage_errors(url: str, why: str) -> None:
 def test_ssh_check_command_is_what_a_user_can_run() -> None:
     assert ssh_target("ssh://me@box:2222").check_command() == "ssh -p 2222 me@box docker version"
     assert ssh_target("ssh://box").check_command() == "ssh box docker version"
+
+
+@pytest.mark.parametrize(
+    ("extra", "tls", "verify"),
+    [
+        pytest.param({"DOCKER_CERT_PATH": "/certs"}, False, False, id="cert-path-alone-is-not-tls"),
+        pytest.param({"DOCKER_TLS": "1"}, True, False, id="tls-without-verify"),
+        pytest.param({"DOCKER_TLS_VERIFY": "1"}, True, True, id="verify"),
+        pytest.param({"DOCKER_TLS_VERIFY": "0"}, True, True, id="verify-any-value-as-docker"),
+        pytest.param({}, False, False, id="plain"),
+    ],
+)
+def test_tls_variables_read_as_docker_does(cfg: Path, extra: dict[str, str], tls: bool, verify: bool) -> None:
+    ep = resolve(None, None, env_for(cfg, DOCKER_HOST="tcp://h:2376", **extra))
+    assert (ep.tls is not None) == tls
+    assert bool(ep.tls and ep.tls.verify) == verify
