@@ -167,7 +167,8 @@ def ssh_target(url: str, source: str = "--host") -> SshTarget:
 
 def _tls_from_env(env: Mapping[str, str]) -> TLS | None:
     """The docker CLI's reading (cli/flags): DOCKER_TLS_VERIFY set to anything (even 0) means TLS with
-    verification, DOCKER_TLS set to anything means TLS; DOCKER_CERT_PATH alone only says where the files are."""
+    verification, DOCKER_TLS set to anything means TLS; DOCKER_CERT_PATH alone only says where the files
+    are."""
     verify = env.get("DOCKER_TLS_VERIFY", "") != ""
     if not verify and env.get("DOCKER_TLS", "") == "":
         return None
