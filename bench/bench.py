@@ -11,6 +11,7 @@ label `dkr.bench=<run id>` and is removed at the end. Results go to stdout and t
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -412,6 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    # measure the steady state a user has after the first call: bytecode compiled (an editable install
+    # writes none, and PYTHONDONTWRITEBYTECODE would keep every run compiling dkr's sources)
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
     b = Bench(args.quick)
     try:
         b.build_base()

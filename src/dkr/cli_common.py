@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dkr.errors import UsageError
-from dkr.template import Template, compile_template
+
+if TYPE_CHECKING:
+    from dkr.template import Template
 
 #: docker's container name grammar (validContainerNamePattern: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`), from one
 #: character on so that every id and id prefix fits too. Nothing outside it names a container, and a "/"
@@ -49,6 +51,8 @@ def output_format(value: str, known: Sequence[str], command: str) -> OutputForma
         return OutputFormat("table")
     if value == "json":
         return OutputFormat("json")
+    from dkr.template import compile_template  # only a template needs it: keeps usage errors fast
+
     return OutputFormat("template", compile_template(value, known, command))
 
 

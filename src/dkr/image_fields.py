@@ -11,8 +11,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from dkr.fields import go_time, human_duration, human_size, truncate_id
+from dkr.fields import go_time, truncate_id
 from dkr.models.images import Image
+from dkr.units import human_duration, human_size
 
 #: The keys of `docker images --format json` (docker CLI 28), in the order docker's JSON writer sorts them.
 JSON_KEYS = (

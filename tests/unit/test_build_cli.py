@@ -373,3 +373,24 @@ def test_hints_on_a_terminal(engine: BuildEngine, bad_order: Path) -> None:
     assert res.out.strip() == image_id("build_tutorial_first")
     plain = [line.replace("\x1b[2m", "").replace("\x1b[0m", "") for line in res.err_lines[-2:]]
     assert plain == hints()
+
+
+def test_a_fully_cached_rebuild_has_no_hints(engine: BuildEngine, bad_order: Path) -> None:
+    """Lint's cache hints say how to keep the cache; after a rebuild that came entirely from it they would
+    only repeat themselves (and the analysis would cost the fastest build its start-up time)."""
+    engine.play("build_tutorial_rebuild")
+    cached: list[dict[str, object]] = []
+    for item in engine.items:
+        text = item.get("stream")
+        if isinstance(text, str) and (text.startswith(" ---> Running in") or text.startswith("Removing")):
+            continue
+        if isinstance(text, str) and text.startswith(" ---> ") and "Using cache" not in text:
+            previous = cached[-1].get("stream") if cached else ""
+            if previous == "\n":
+                cached.append({"stream": " ---> Using cache\n"})
+        cached.append(item)
+    engine.items = cached
+    res = run_dkr("build", ".")
+    assert res.code == 0, res.err
+    assert any("all 9 steps came from the layer cache" in line for line in res.err_lines), res.err
+    assert not [line for line in res.err_lines if line.startswith("hint:")]

@@ -16,11 +16,10 @@ from dkr.fields import (
     ellipsis,
     go_json,
     go_quote,
-    human_duration,
-    human_size,
     truncate_id,
 )
 from dkr.models.containers import Container
+from dkr.units import human_duration, human_size
 
 DATA = Path(__file__).parent / "data"
 

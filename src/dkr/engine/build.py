@@ -15,12 +15,10 @@ import requests
 
 from dkr import buildrecord
 from dkr.buildcontext import ContextPlan, Signature, plan_context, stream_context
-from dkr.buildhints import build_hints
 from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
-from dkr.cache_report import explain
 from dkr.engine.client import Engine, api_message
 from dkr.errors import BuildError, EngineError
-from dkr.models.build import BuildRequest, BuildResult
+from dkr.models.build import BuildRequest, BuildResult, BuildStep, CacheExplanation
 
 EventHandler = Callable[[BuildEvent], None]
 
@@ -41,7 +39,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     log = _run(engine, plan, request, signatures, emit)
     if log.failure is not None:
         error = _step_error(log.failure, pulling=request.pull)
-        error.hints = build_hints(shown, plan.dockerfile_text, plan.has_dockerignore)
+        error.hints = _hints(shown, plan)
         raise error
     if not log.image_id:
         raise EngineError("the Engine ended the build without an image id")
@@ -52,14 +50,20 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
             repo, tag = _split_tag(ref)
             engine.api.tag(log.image_id, repo, tag)
     steps = tuple(log.steps)
-    explanation = explain(
-        steps,
-        no_cache=request.no_cache,
-        previous=previous,
-        files=signatures,
-        build_args=buildrecord.digest_args(request.build_args),
-        hidden=plan.hidden_from_copy,
-    )
+    explanation = None
+    if any(not s.cached for s in steps):
+        # imported only when the cache broke: a fully cached rebuild has nothing to explain, and skipping
+        # the analysis keeps it fast
+        from dkr.cache_report import explain
+
+        explanation = explain(
+            steps,
+            no_cache=request.no_cache,
+            previous=previous,
+            files=signatures,
+            build_args=buildrecord.digest_args(request.build_args),
+            hidden=plan.hidden_from_copy,
+        )
     buildrecord.save(
         plan.root,
         plan.dockerfile_path,
@@ -80,11 +84,24 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         context_files=plan.files,
         context_bytes=plan.size,
         warnings=tuple(log.warnings),
-        hints=build_hints(shown, plan.dockerfile_text, plan.has_dockerignore, steps, explanation),
+        # dkr lint's cache findings are hints on how to keep the cache: shown when it broke (or the build
+        # failed), not after a rebuild that came entirely from it
+        hints=_hints(shown, plan, steps, explanation) if explanation is not None else (),
     )
     # `dkr layers` shows which of an image's layers came from the cache in its last dkr build
     buildrecord.save_build(result)
     return result
+
+
+def _hints(
+    shown: str,
+    plan: ContextPlan,
+    steps: tuple[BuildStep, ...] = (),
+    explanation: CacheExplanation | None = None,
+) -> tuple[str, ...]:
+    from dkr.buildhints import build_hints  # the Dockerfile parser and linter: only when hints are shown
+
+    return build_hints(shown, plan.dockerfile_text, plan.has_dockerignore, steps, explanation)
 
 
 def _run(

@@ -8,15 +8,17 @@ import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docker
 import docker.errors
 import requests.exceptions
 
-from dkr.engine.ssh import SshAdapter, SshDialer
 from dkr.errors import Conflict, DkrError, EngineError, EngineUnreachable, NotFound
 from dkr.hosts import Endpoint, ssh_target
+
+if TYPE_CHECKING:
+    from dkr.engine.ssh import SshDialer
 
 #: Time allowed to reach the Engine and negotiate the API version: an unreachable engine fails well within
 #: the contract's 10 s.
@@ -221,6 +223,8 @@ class Engine:
             raise unreachable(ep, exc) from exc
         if ssh:
             # ssh gives up connecting a second before dkr does, so its own message says what happened
+            from dkr.engine.ssh import SshAdapter, SshDialer  # only ssh:// needs it
+
             self._ssh = SshDialer(ssh_target(ep.url, ep.source), int(CONNECT_TIMEOUT) - 1)
             api._custom_adapter = SshAdapter(self._ssh, CONNECT_TIMEOUT, max_pool_size=32)
             api.mount("http+docker://", api._custom_adapter)

@@ -20,10 +20,9 @@ from dkr.buildlog import (
     StepOutput,
     StepStarted,
 )
-from dkr.cache_report import summary_line
 from dkr.errors import BuildError
-from dkr.fields import human_size
 from dkr.models.build import BuildResult, BuildStep
+from dkr.units import human_size
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -182,6 +181,8 @@ def render_summary(result: BuildResult) -> None:
         counts = f"{total} steps, {result.cached_steps} from the layer cache, {ran} ran"
     render.note(f"built {result.id[:19]}{names} in {result.seconds:.1f}s: {counts}")
     if result.explanation is not None:
+        from dkr.cache_report import summary_line  # only a build whose cache broke has a report
+
         render.note(summary_line(result.explanation))
     render_hints(result.hints)
 
