@@ -235,4 +235,19 @@ def _internal_error(exc: Exception, debug: bool) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    _exit(main())
+
+
+def _exit(code: int) -> None:
+    """Exit without the interpreter's teardown once the output is flushed: unloading the SDK's and typer's
+    modules costs every call about 20 ms (measured: `import docker, typer` runs 147 ms with teardown, 125 ms
+    without), and dkr leaves nothing for it to do. Files are written with `with` blocks and parallel work
+    is joined before main() returns; should any other thread still run, the normal exit waits for it."""
+    import threading
+
+    for stream in (sys.stdout, sys.stderr):  # None when the stream was closed before dkr started
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    if threading.active_count() == 1:
+        os._exit(code)
+    sys.exit(code)
