@@ -405,3 +405,19 @@ def test_top_level_help_imports_no_command_module() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "Commands:" in res.stdout
+
+
+def test_fast_exit_flushes_all_output(fake: FakeEngine) -> None:
+    """dkr skips the interpreter's teardown (os._exit): everything written must still reach the pipe."""
+    many = [
+        {"Id": f"{i:064x}", "Names": [f"/c{i}"], "Image": "x", "Command": "", "Created": 0, "State": "exited",
+         "Status": "Exited (0)"}
+        for i in range(20_000)
+    ]  # fmt: skip
+    fake.route("GET", r"/containers/json", lambda m, p, b: (200, many))
+    res = subprocess.run(
+        [sys.executable, "-m", "dkr", "ps", "-a", "-q", "--no-trunc"], capture_output=True, timeout=60
+    )
+    assert res.returncode == 0
+    lines = res.stdout.decode().splitlines()
+    assert len(lines) == 20_000 and lines[-1] == f"{19_999:064x}"
