@@ -341,14 +341,18 @@ def test_every_command_has_help_text() -> None:
         assert help_text.startswith(summary), (name, summary, help_text)
 
 
-def test_broken_pipe_exits_141_quietly(fake: FakeEngine) -> None:
-    """`dkr ps -a -q | head -1`: like a Go program killed by SIGPIPE, no traceback, no error line."""
+def serve_many_containers(fake: FakeEngine, count: int) -> None:
     many = [
         {"Id": f"{i:064x}", "Names": [f"/c{i}"], "Image": "x", "Command": "", "Created": 0, "State": "exited",
          "Status": "Exited (0)"}
-        for i in range(50_000)
+        for i in range(count)
     ]  # fmt: skip
     fake.route("GET", r"/containers/json", lambda m, p, b: (200, many))
+
+
+def test_broken_pipe_exits_141_quietly(fake: FakeEngine) -> None:
+    """`dkr ps -a -q | head -1`: like a Go program killed by SIGPIPE, no traceback, no error line."""
+    serve_many_containers(fake, 50_000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "dkr", "ps", "-a", "-q"],
         stdout=subprocess.PIPE,
@@ -409,12 +413,7 @@ def test_top_level_help_imports_no_command_module() -> None:
 
 def test_fast_exit_flushes_all_output(fake: FakeEngine) -> None:
     """dkr skips the interpreter's teardown (os._exit): everything written must still reach the pipe."""
-    many = [
-        {"Id": f"{i:064x}", "Names": [f"/c{i}"], "Image": "x", "Command": "", "Created": 0, "State": "exited",
-         "Status": "Exited (0)"}
-        for i in range(20_000)
-    ]  # fmt: skip
-    fake.route("GET", r"/containers/json", lambda m, p, b: (200, many))
+    serve_many_containers(fake, 20_000)
     res = subprocess.run(
         [sys.executable, "-m", "dkr", "ps", "-a", "-q", "--no-trunc"], capture_output=True, timeout=60
     )
