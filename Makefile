@@ -42,10 +42,11 @@ format: install ## apply ruff's fixes and formatting
 test: test-unit test-integration ## unit tests (no engine), then integration tests on a real engine
 
 test-unit: install ## unit tests: no Docker Engine needed
-	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+	@# pytest's exit 5 means it collected no test: a suite that ran nothing is a failure, said plainly
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no unit test was collected" >&2; exit $$rc; }
 
 test-integration: install engine sshd ## integration tests against the real Engine (no mocks)
-	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no integration test was collected" >&2; exit $$rc; }
 
 demo: install engine ## the whole job end to end: build, run, wait, ps, fetch, stop, clean up
 	@scripts/demo
