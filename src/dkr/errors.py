@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dkr.buildlog import BuildFailed
+    from dkr.models.build import BuildFailed
 
 
 class ExitCode(IntEnum):
@@ -71,7 +71,7 @@ class Conflict(EngineError):
 
 class BuildError(DkrError):
     """The build failed inside the Engine (a step, or the Dockerfile): `failure` has the step and its output,
-    `hints` the lint hints on the Dockerfile (dkr.buildhints) that dkr build shows before the error."""
+    `hints` the lint hints on the Dockerfile (dkr.build.hints) that dkr build shows before the error."""
 
     def __init__(self, message: str, failure: BuildFailed | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint)

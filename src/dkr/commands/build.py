@@ -6,9 +6,9 @@ import os
 
 import typer
 
-from dkr.buildspec import parse_build_args, parse_key_values, parse_tag
 from dkr.errors import UsageError
 from dkr.models.build import BuildRequest
+from dkr.options.build import parse_build_args, parse_key_values, parse_tag
 
 
 def build(

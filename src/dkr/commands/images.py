@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import listing_format_option, output_format
-from dkr.filters import parse_filters
-from dkr.image_fields import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
+from dkr.fields.images import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
+from dkr.options.common import listing_format_option, output_format
+from dkr.options.filters import parse_filters
 
 
 def images(

@@ -9,8 +9,8 @@ import os
 
 import typer
 
+from dkr.build.lint import RULES, rule_named
 from dkr.errors import ExitCode, UsageError
-from dkr.lint import RULES, rule_named
 from dkr.models.lint import LintReport
 
 _HELP = "\n".join(
@@ -29,8 +29,8 @@ _HELP = "\n".join(
 
 def _lint_one(arg: str, ignore: list[str]) -> LintReport:
     """Read one Dockerfile (a folder means FOLDER/Dockerfile) and lint it; the context is its folder."""
-    from dkr.dockerfile import DockerfileError
-    from dkr.lint import lint_text
+    from dkr.build.dockerfile import DockerfileError
+    from dkr.build.lint import lint_text
 
     path = os.path.normpath(os.path.join(arg, "Dockerfile") if os.path.isdir(arg) else arg)
     try:
@@ -67,7 +67,7 @@ def lint(
 
     reports = [_lint_one(arg, ignore) for arg in paths or ["."]]
 
-    from dkr.lint import fails
+    from dkr.build.lint import fails
     from dkr.render.lint import render_lint
 
     render_lint(reports, format)

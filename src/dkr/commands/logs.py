@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import check_container_refs
-from dkr.timespec import tail_param, time_param
+from dkr.grammars.timespec import tail_param, time_param
+from dkr.options.common import check_container_refs
 
 
 def logs(

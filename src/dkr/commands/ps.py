@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import listing_format_option
+from dkr.options.common import listing_format_option
 
 
 def ps(
@@ -24,9 +24,9 @@ def ps(
 ) -> None:
     """List containers."""
     from dkr.cli import state
-    from dkr.cli_common import output_format
-    from dkr.fields import JSON_KEYS
-    from dkr.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
+    from dkr.fields.containers import JSON_KEYS
+    from dkr.options.common import output_format
+    from dkr.options.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
 
     filters = parse_filters(filter, PS_FILTERS, "ps", {"status": PS_STATUSES, "health": PS_HEALTH})
     fmt = output_format(format, JSON_KEYS, "ps")

@@ -42,8 +42,8 @@ def run(
 ) -> int:
     """Run a command in a new container. Options come before IMAGE; the rest is the container's command."""
     from dkr.cli import state
-    from dkr.ports import on_all_interfaces
-    from dkr.runspec import run_spec
+    from dkr.grammars.ports import on_all_interfaces
+    from dkr.options.run import run_spec
 
     if wait and not detach:
         raise UsageError("--wait needs -d (a foreground run already waits for the container)", "run")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from dkr.cli_common import check_container_refs
 from dkr.errors import ExitCode
-from dkr.signals import parse_signal
+from dkr.grammars.signals import parse_signal
+from dkr.options.common import check_container_refs
 
 
 def stop(

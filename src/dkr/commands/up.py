@@ -33,7 +33,7 @@ def up(
 ) -> None:
     """Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr."""
     from dkr.cli import state
-    from dkr.upspec import up_request
+    from dkr.options.up import up_request
 
     request = up_request(
         path, cwd=os.getcwd(), environ=os.environ, name=name, dockerfile=file, publish=publish,

@@ -23,7 +23,7 @@ def version(
     engine = st.engine
     server = engine.version()
     from dkr import render
-    from dkr.fields import go_json
+    from dkr.fields.containers import go_json
 
     data = {
         "Client": {

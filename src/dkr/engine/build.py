@@ -13,12 +13,20 @@ from typing import Any
 import docker.errors
 import requests
 
-from dkr import buildrecord
-from dkr.buildcontext import ContextPlan, Signature, plan_context, stream_context
-from dkr.buildlog import BuildEvent, BuildFailed, BuildLog, ContextReady
+from dkr.build import record as buildrecord
+from dkr.build.context import ContextPlan, Signature, plan_context, stream_context
+from dkr.engine.buildstream import BuildLog
 from dkr.engine.client import Engine, api_message
 from dkr.errors import BuildError, EngineError
-from dkr.models.build import BuildRequest, BuildResult, BuildStep, CacheExplanation
+from dkr.models.build import (
+    BuildEvent,
+    BuildFailed,
+    BuildRequest,
+    BuildResult,
+    BuildStep,
+    CacheExplanation,
+    ContextReady,
+)
 
 EventHandler = Callable[[BuildEvent], None]
 
@@ -54,7 +62,7 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     if any(not s.cached for s in steps):
         # imported only when the cache broke: a fully cached rebuild has nothing to explain, and skipping
         # the analysis keeps it fast
-        from dkr.cache_report import explain
+        from dkr.build.cache_report import explain
 
         explanation = explain(
             steps,
@@ -99,7 +107,7 @@ def _hints(
     steps: tuple[BuildStep, ...] = (),
     explanation: CacheExplanation | None = None,
 ) -> tuple[str, ...]:
-    from dkr.buildhints import build_hints  # the Dockerfile parser and linter: only when hints are shown
+    from dkr.build.hints import build_hints  # the Dockerfile parser and linter: only when hints are shown
 
     return build_hints(shown, plan.dockerfile_text, plan.has_dockerignore, steps, explanation)
 

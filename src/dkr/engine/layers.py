@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dkr.buildrecord import last_build
-from dkr.dockerfile import KEYWORDS
+from dkr.build.dockerfile import KEYWORDS
+from dkr.build.record import last_build
 from dkr.engine.client import Engine
 from dkr.errors import NotFound
 from dkr.models.build import BuildStep

@@ -28,7 +28,7 @@ from docker.utils.socket import SocketError
 from dkr.engine.client import Engine, api_message
 from dkr.errors import DkrError, ExitCode, NotFound
 from dkr.models.run import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
-from dkr.runspec import container_config, create_error, start_error
+from dkr.options.run import container_config, create_error, start_error
 
 #: receives each decoded event of a pull (and dkr's own "Unable to find image" line, in the same shape)
 Progress = Callable[[dict[str, Any]], None]

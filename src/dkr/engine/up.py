@@ -20,7 +20,7 @@ from dkr.errors import Conflict, DkrError, ExitCode
 from dkr.models.build import BuildResult
 from dkr.models.run import PublishedPort
 from dkr.models.up import UpRequest, UpResult
-from dkr.upspec import UP_LABEL, default_publish
+from dkr.options.up import UP_LABEL, default_publish
 
 
 @dataclass(frozen=True)

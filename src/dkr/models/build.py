@@ -39,7 +39,7 @@ class BuildStep:
     seconds: float = 0.0
     #: the layer (image) id the step produced, short form as echoed, "" if none
     layer_id: str = ""
-    #: the last lines the step printed (at most buildlog.OUTPUT_KEPT of them)
+    #: the last lines the step printed (at most dkr.engine.buildstream.OUTPUT_KEPT of them)
     output: tuple[str, ...] = ()
     #: how many lines it printed in all
     output_lines: int = 0
@@ -90,7 +90,7 @@ class BuildResult:
     context_files: int = 0
     context_bytes: int = 0
     warnings: tuple[str, ...] = ()
-    #: what `dkr build` prints as hints after its summary (dkr.buildhints), without the `hint: ` prefix
+    #: what `dkr build` prints as hints after its summary (dkr.build.hints), without the `hint: ` prefix
     hints: tuple[str, ...] = ()
 
     @property
@@ -111,3 +111,57 @@ class BuildResult:
             "cached_steps": self.cached_steps,
             "first_miss": self.first_miss,
         }
+
+
+# --- build events: the Engine's build stream as dkr.engine.buildstream reads it ---------------------------
+
+
+@dataclass(frozen=True)
+class ContextReady:
+    """The context is planned and about to be sent."""
+
+    root: str
+    files: int
+    size: int
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    index: int
+    total: int
+    instruction: str
+
+
+@dataclass(frozen=True)
+class StepOutput:
+    index: int
+    line: str
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    step: BuildStep
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    message: str
+
+
+@dataclass(frozen=True)
+class BuildFailed:
+    """The Engine reported an error in the stream; `index` is 0 when no step had started."""
+
+    index: int
+    total: int
+    instruction: str
+    message: str
+    #: the failing step's last output lines
+    tail: tuple[str, ...] = ()
+    #: a RUN's exit code
+    exit_code: int | None = None
+    #: the layer of the last step that succeeded (to start a shell in, to debug)
+    last_layer: str = ""
+
+
+BuildEvent = ContextReady | StepStarted | StepOutput | StepFinished | BuildWarning | BuildFailed

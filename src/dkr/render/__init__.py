@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from dkr.template import tabwrite
+from dkr.grammars.gotemplate import tabwrite
 
 if TYPE_CHECKING:
     from rich.console import Console

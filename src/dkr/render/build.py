@@ -11,18 +11,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from dkr import render
-from dkr.buildlog import (
+from dkr.errors import BuildError
+from dkr.grammars.units import human_size
+from dkr.models.build import (
     BuildEvent,
     BuildFailed,
+    BuildResult,
+    BuildStep,
     BuildWarning,
     ContextReady,
     StepFinished,
     StepOutput,
     StepStarted,
 )
-from dkr.errors import BuildError
-from dkr.models.build import BuildResult, BuildStep
-from dkr.units import human_size
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -181,14 +182,14 @@ def render_summary(result: BuildResult) -> None:
         counts = f"{total} steps, {result.cached_steps} from the layer cache, {ran} ran"
     render.note(f"built {result.id[:19]}{names} in {result.seconds:.1f}s: {counts}")
     if result.explanation is not None:
-        from dkr.cache_report import summary_line  # only a build whose cache broke has a report
+        from dkr.build.cache_report import summary_line  # only a build whose cache broke has a report
 
         render.note(summary_line(result.explanation))
     render_hints(result.hints)
 
 
 def render_hints(hints: Sequence[str]) -> None:
-    """The cache report's advice and dkr lint's cache findings (dkr.buildhints), one `hint:` line each, on
+    """The cache report's advice and dkr lint's cache findings (dkr.build.hints), one `hint:` line each, on
     stderr whatever --format says: stdout stays the id or the JSON."""
     for line in hints:
         render.hint(line)

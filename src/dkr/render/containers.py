@@ -6,10 +6,10 @@ import time
 from collections.abc import Sequence
 
 from dkr import render
-from dkr.cli_common import OutputFormat
-from dkr.fields import DEFAULT_COLUMNS, TABLE_HEADERS, container_fields, truncate_id
+from dkr.fields.containers import DEFAULT_COLUMNS, TABLE_HEADERS, container_fields, truncate_id
+from dkr.fields.ports import displayable_ports, merge_twins
 from dkr.models.containers import Container
-from dkr.portlist import displayable_ports, merge_twins
+from dkr.options.common import OutputFormat
 from dkr.render.listing import Row, render_listing
 
 

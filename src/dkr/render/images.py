@@ -6,9 +6,9 @@ import time
 from collections.abc import Sequence
 
 from dkr import render
-from dkr.cli_common import OutputFormat
-from dkr.image_fields import DEFAULT_COLUMNS, DIGEST_COLUMNS, TABLE_HEADERS, image_fields, image_rows
+from dkr.fields.images import DEFAULT_COLUMNS, DIGEST_COLUMNS, TABLE_HEADERS, image_fields, image_rows
 from dkr.models.images import Image
+from dkr.options.common import OutputFormat
 from dkr.render.listing import render_listing
 
 

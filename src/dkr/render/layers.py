@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 from dkr import render
-from dkr.fields import ellipsis, truncate_id
+from dkr.fields.containers import ellipsis, truncate_id
+from dkr.grammars.units import human_size
 from dkr.models.layers import ImageLayers
-from dkr.units import human_size
 
 #: how many of the biggest layers are highlighted on a terminal
 HIGHLIGHT = 3

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dkr import render
-from dkr.cli_common import OutputFormat
-from dkr.fields import go_json
-from dkr.template import tabwrite
+from dkr.fields.containers import go_json
+from dkr.grammars.gotemplate import tabwrite
+from dkr.options.common import OutputFormat
 
 #: One row: its fields (docker's keys and value forms) and the labels `{{.Label "k"}}` reads.
 Row = tuple[Mapping[str, Any], Mapping[str, str]]

@@ -6,11 +6,10 @@ from __future__ import annotations
 from types import TracebackType
 
 from dkr import render
-from dkr.buildlog import BuildEvent
-from dkr.models.build import BuildResult
+from dkr.grammars.ports import is_unspecified
+from dkr.models.build import BuildEvent, BuildResult
 from dkr.models.run import PortMapping
 from dkr.models.up import UpResult
-from dkr.ports import is_unspecified
 from dkr.render.build import BuildView, render_summary
 from dkr.render.run import all_interfaces, started
 

@@ -1,0 +1,240 @@
+"""Pure: the classic builder's JSON stream turned into steps and events (dkr.models.build). Part of the Engine
+boundary because it reads the Engine's own words (`Step N/M`, `returned a non-zero code: N`).
+
+The Engine streams `{"stream": ...}` fragments that are not lines (`Step 4/7 : RUN x` arrives without its
+newline, which follows in the next fragment; long output is cut anywhere), `{"status": ...}` pull progress,
+`{"aux": {"ID": ...}}` with the image id, and `{"error": ..., "errorDetail": ...}` when the build fails, after
+the HTTP status (200) has long been sent. The builder echoes each step as `Step N/M : INSTRUCTION`, then
+` ---> Using cache` for a cached layer, ` ---> Running in <container>` for a step that runs a container, and
+` ---> <layer id>` when the step is done; everything else is the step's own output.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dkr.models.build import (
+    BuildEvent,
+    BuildFailed,
+    BuildStep,
+    BuildWarning,
+    StepFinished,
+    StepOutput,
+    StepStarted,
+)
+
+#: Output lines kept per step (the count of all of them is kept too).
+OUTPUT_KEPT = 200
+#: Output lines shown when a step fails.
+FAILURE_TAIL = 12
+
+_STEP = re.compile(r"^Step (\d+)/(\d+) : ?(.*)$")
+_LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
+_RUNNING = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
+_REMOVING = re.compile(r"^Removing intermediate container ([0-9a-f]{12,64})$")
+_DONE = re.compile(r"^Successfully (built [0-9a-f]{12,64}|tagged \S+)$")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_EXIT = re.compile(r"returned a non-zero code: (\d+)")
+
+
+class LineBuffer:
+    """Whole lines out of arbitrary text fragments."""
+
+    def __init__(self) -> None:
+        self._partial = ""
+
+    def feed(self, text: str) -> list[str]:
+        if not text:
+            return []
+        pieces = (self._partial + text).split("\n")
+        self._partial = pieces.pop()
+        return [p.removesuffix("\r") for p in pieces]
+
+    def close(self) -> list[str]:
+        rest, self._partial = self._partial.removesuffix("\r"), ""
+        return [rest] if rest else []
+
+
+def clean_line(line: str) -> str:
+    """What a terminal would show: no colour codes (the builder wraps a RUN's stderr in red), and of a line
+    redrawn with carriage returns (progress bars) only its last drawing."""
+    line = _ANSI.sub("", line)
+    if "\r" in line:
+        line = next((part for part in reversed(line.split("\r")) if part), "")
+    return line
+
+
+@dataclass
+class _Running:
+    index: int
+    total: int
+    instruction: str
+    started: float
+    ended: float | None = None
+    cached: bool = False
+    pulled: bool = False
+    layer: str = ""
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_KEPT))
+    lines: int = 0
+
+    @property
+    def keyword(self) -> str:
+        return self.instruction.split(None, 1)[0].upper() if self.instruction.strip() else ""
+
+
+class BuildLog:
+    """Feed it the decoded stream items; it returns the events each one produced, and keeps the steps."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lines = LineBuffer()
+        self._current: _Running | None = None
+        self.steps: list[BuildStep] = []
+        self.total = 0
+        self.image_id = ""
+        self.warnings: list[str] = []
+        self.failure: BuildFailed | None = None
+        #: the container a RUN step is running in right now (to remove it if the build is interrupted)
+        self.running_container: str | None = None
+
+    # -- input
+
+    def feed(self, item: Mapping[str, Any]) -> list[BuildEvent]:
+        events: list[BuildEvent] = []
+        if not isinstance(item, Mapping):
+            return events
+        if "error" in item or "errorDetail" in item:
+            self._lines_to_events(self._lines.close(), events)
+            detail = item.get("errorDetail") or {}
+            message = str(detail.get("message") or item.get("error") or "unknown error").strip()
+            code = detail.get("code") if isinstance(detail.get("code"), int) else None
+            events.append(self._fail(message, code))
+            return events
+        text = item.get("stream")
+        if isinstance(text, str):
+            self._lines_to_events(self._lines.feed(text), events)
+        status = item.get("status")
+        if isinstance(status, str) and not item.get("progressDetail"):
+            self._status(status, str(item.get("id") or ""), events)
+        aux = item.get("aux")
+        if isinstance(aux, Mapping) and isinstance(aux.get("ID"), str):
+            self.image_id = aux["ID"]
+        if set(item) == {"message"}:  # an error body where a stream was expected
+            events.append(self._fail(str(item["message"]).strip(), None))
+        return events
+
+    def close(self) -> list[BuildEvent]:
+        """The stream ended: flush the last partial line and finish the last step."""
+        events: list[BuildEvent] = []
+        self._lines_to_events(self._lines.close(), events)
+        if self.failure is None:
+            self._finish(events)
+        return events
+
+    # -- lines
+
+    def _lines_to_events(self, lines: list[str], events: list[BuildEvent]) -> None:
+        for raw in lines:
+            self._line(clean_line(raw), events)
+
+    def _line(self, line: str, events: list[BuildEvent]) -> None:
+        cur = self._current
+        running = _RUNNING.match(line)
+        if running:
+            self.running_container = running.group(1)
+            return
+        if self.running_container is not None:
+            # While a step's container runs, everything is its output, even a line that looks like the
+            # builder's own: only the builder's "Removing intermediate container" ends that.
+            removing = _REMOVING.match(line)
+            if removing and self.running_container.startswith(removing.group(1)):
+                self.running_container = None
+                return
+        else:
+            step = _STEP.match(line)
+            if step:
+                self._finish(events)
+                index, total, instruction = int(step.group(1)), int(step.group(2)), step.group(3).strip()
+                self.total = max(self.total, total)
+                self._current = _Running(index, total, instruction, self._clock())
+                events.append(StepStarted(index, total, instruction))
+                return
+            if line == " ---> Using cache":
+                if cur:
+                    cur.cached = True
+                return
+            layer = _LAYER.match(line)
+            if layer:
+                if cur:
+                    cur.layer = layer.group(1)
+                    cur.ended = self._clock()
+                return
+            if _DONE.match(line):
+                self._finish(events)
+                return
+            warning = line.removeprefix(" ---> ")
+            if warning.startswith("[Warning]"):
+                message = warning.removeprefix("[Warning]").strip()
+                self.warnings.append(message)
+                events.append(BuildWarning(message))
+                return
+        if cur:
+            cur.output.append(line)
+            cur.lines += 1
+            events.append(StepOutput(cur.index, line))
+
+    def _status(self, status: str, ident: str, events: list[BuildEvent]) -> None:
+        cur = self._current
+        if cur is None:
+            return
+        if "Pulling from" in status or "Downloaded newer image" in status:
+            cur.pulled = True
+        line = f"{ident}: {status}" if ident and not status.startswith(("Digest:", "Status:")) else status
+        cur.output.append(line)
+        cur.lines += 1
+        events.append(StepOutput(cur.index, line))
+
+    # -- steps
+
+    def _finish(self, events: list[BuildEvent]) -> None:
+        cur, self._current = self._current, None
+        if cur is None:
+            return
+        ended = cur.ended if cur.ended is not None else self._clock()
+        cached = cur.cached or (cur.keyword == "FROM" and not cur.pulled)
+        step = BuildStep(
+            index=cur.index,
+            total=cur.total,
+            instruction=cur.instruction,
+            cached=cached,
+            seconds=max(0.0, ended - cur.started),
+            layer_id=cur.layer,
+            output=tuple(cur.output),
+            output_lines=cur.lines,
+        )
+        self.steps.append(step)
+        events.append(StepFinished(step))
+
+    def _fail(self, message: str, code: int | None) -> BuildFailed:
+        cur, self._current = self._current, None
+        exit_code = None
+        if cur is not None and cur.keyword == "RUN":
+            found = _EXIT.search(message)
+            exit_code = code if code is not None else int(found.group(1)) if found else None
+        last_layer = next((s.layer_id for s in reversed(self.steps) if s.layer_id), "")
+        failure = BuildFailed(
+            index=cur.index if cur else 0,
+            total=cur.total if cur else self.total,
+            instruction=cur.instruction if cur else "",
+            message=message,
+            tail=tuple(cur.output)[-FAILURE_TAIL:] if cur else (),
+            exit_code=exit_code,
+            last_layer=last_layer,
+        )
+        self.failure = failure
+        return failure

@@ -1,0 +1,176 @@
+"""Pure: the part of Go's text/template that `docker ps --format` users write, plus docker's tabwriter.
+
+Hand-written because no maintained Python package implements Go templates; dkr supports the forms docker's
+documentation shows: `{{.Field}}`, `{{json .}}`, `{{json .Field}}`, `{{.Label "key"}}`, `{{upper|lower|title
+.Field}}`, `{{printf "%s" .Field}}`-free text, the `table` prefix and `\\t`/`\\n` escapes. Anything else is a
+usage error, found before the Engine is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dkr.errors import UsageError
+
+_ACTION = re.compile(r"{{-?\s*(.*?)\s*-?}}", re.S)
+_FIELD = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)$")
+_LABEL = re.compile(r'^\.Label\s+"([^"]*)"$')
+_FUNC = re.compile(r"^(json|upper|lower|title)\s+(\.|\.[A-Za-z_][A-Za-z0-9_]*)$")
+
+Part = Callable[[Mapping[str, Any], Mapping[str, str]], str]
+#: How a part reads in a table's header line, given each field's column title.
+HeaderPart = Callable[[Mapping[str, str]], str]
+
+
+def _literal(text: str) -> Part:
+    return lambda fields, labels: text
+
+
+def _literal_header(text: str) -> HeaderPart:
+    return lambda titles: text
+
+
+def _title(name: str) -> HeaderPart:
+    return lambda titles: titles.get(name, name.upper())
+
+
+def _label_title(key: str) -> str:
+    """docker's header for {{.Label "com.example.build-tier"}}: the key's last part, "-" and "_" as spaces."""
+    return key.rsplit(".", 1)[-1].replace("-", " ").replace("_", " ")
+
+
+def _go_title(text: str) -> str:
+    """Go's strings.Title (docker's `title`): upper-case each word's first letter and leave the rest as it is;
+    ASCII letters, digits and "_" (and any Unicode letter or digit) continue a word. str.title() differs."""
+    out = []
+    boundary = True
+    for ch in text:
+        out.append(ch.upper() if boundary else ch)
+        if ch.isascii():
+            boundary = not (ch.isalnum() or ch == "_")
+        else:
+            boundary = not (ch.isalpha() or ch.isdigit()) and ch.isspace()
+    return "".join(out)
+
+
+def _json(value: Any) -> str:
+    from dkr.fields.containers import go_json
+
+    return go_json(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "<nil>"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Template:
+    parts: tuple[Part, ...]
+    columns: tuple[str, ...]
+    table: bool
+    #: the parts as a table's header line renders them (docker's HeaderFunctions: functions leave titles be)
+    header_parts: tuple[HeaderPart, ...] = ()
+    #: every field the template reads (docker's FieldsUsed): `{{json .}}` reads them all
+    fields_used: tuple[str, ...] = ()
+
+    def render(self, fields: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+        return "".join(p(fields, labels or {}) for p in self.parts)
+
+    def header(self, titles: Mapping[str, str]) -> str:
+        """The header line of a `table` template, given each field's column title."""
+        return "".join(p(titles) for p in self.header_parts)
+
+
+def compile_template(source: str, known: Sequence[str], command: str) -> Template:
+    """Parse a --format TEMPLATE against the known field names; a bad one is a UsageError for `command`."""
+    # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends
+    table = source.startswith("table")
+    if table:
+        source = source[len("table") :]
+    source = source.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
+    parts: list[Part] = []
+    header_parts: list[HeaderPart] = []
+    columns: list[str] = []
+    used: list[str] = []
+    pos = 0
+    for m in _ACTION.finditer(source):
+        if m.start() > pos:
+            text = source[pos : m.start()]
+            parts.append(_literal(text))
+            header_parts.append(_literal_header(text))
+        pos = m.end()
+        part, header_part = _compile_action(m.group(1), known, command, columns, used)
+        parts.append(part)
+        header_parts.append(header_part)
+    tail = source[pos:]
+    if "{{" in tail or "}}" in tail:
+        raise UsageError(f"invalid --format template: unclosed action in {source!r}", command)
+    if tail:
+        parts.append(_literal(tail))
+        header_parts.append(_literal_header(tail))
+    fields_used = tuple(dict.fromkeys(used))
+    return Template(tuple(parts), tuple(columns), table, tuple(header_parts), fields_used)
+
+
+def _compile_action(
+    expr: str, known: Sequence[str], command: str, columns: list[str], used: list[str]
+) -> tuple[Part, HeaderPart]:
+    def check(name: str) -> None:
+        if name not in known:
+            raise UsageError(
+                f"invalid --format template: no field '.{name}' (fields: {', '.join(sorted(known))})", command
+            )
+
+    if m := _FIELD.match(expr):
+        name = m.group(1)
+        check(name)
+        columns.append(name)
+        used.append(name)
+        return (lambda fields, labels: _text(fields.get(name))), _title(name)
+    if m := _LABEL.match(expr):
+        key = m.group(1)
+        columns.append(f"Label {key}")
+        return (lambda fields, labels: labels.get(key, "")), (lambda titles: _label_title(key))
+    if m := _FUNC.match(expr):
+        func, arg = m.group(1), m.group(2)
+        if arg == ".":
+            if func != "json":
+                raise UsageError(f"invalid --format template: {func} needs a field", command)
+            used.extend(known)
+            # docker's header json takes a string, not the whole header: the header line stays empty
+            return (lambda fields, labels: _json(dict(fields))), (lambda titles: "")
+        name = arg[1:]
+        check(name)
+        columns.append(name)
+        used.append(name)
+        conv: Callable[[Any], str] = {
+            "json": _json,
+            "upper": lambda v: _text(v).upper(),
+            "lower": lambda v: _text(v).lower(),
+            "title": lambda v: _go_title(_text(v)),
+        }[func]
+        return (lambda fields, labels: conv(fields.get(name))), _title(name)
+    raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
+
+
+def tabwrite(rows: Sequence[Sequence[str]], minwidth: int = 10, padding: int = 3) -> str:
+    """Go's text/tabwriter as docker configures it (minwidth 10, padding 3, spaces): every cell but the last
+    of a row is padded to its column's width."""
+    if not rows:
+        return ""
+    ncols = max(len(r) for r in rows)
+    widths = [minwidth] * ncols
+    for r in rows:
+        for i, cell in enumerate(r[:-1]):
+            widths[i] = max(widths[i], len(cell) + padding)
+    lines = []
+    for r in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])]
+        cells.append(r[-1] if r else "")
+        lines.append("".join(cells))
+    return "\n".join(lines) + "\n"

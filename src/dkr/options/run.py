@@ -1,0 +1,261 @@
+"""Pure: `dkr run`'s rules. Option values checked as docker/cli checks them (before any Engine call), and
+the Engine's create/start errors read into docker's exit codes and one clear line.
+
+Standard library only, no I/O: the command reads env files and hands their bytes in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from dkr.errors import DkrError, ExitCode, UsageError
+from dkr.grammars.ports import (
+    exposed_ports,
+    parse_publish_specs,
+    port_bindings,
+    publish_all,
+    publish_ip,
+    with_default_ip,
+)
+from dkr.models.run import ImageInfo, RunSpec
+
+PULL_POLICIES = ("missing", "never", "always")
+
+#: moby's validContainerNamePattern (daemon/names): at least two characters
+_NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+_WHITESPACE = " \t"
+_BOM = b"\xef\xbb\xbf"
+#: bufio.Scanner's default limit (bufio.MaxScanTokenSize): docker fails on a longer env-file line
+_MAX_LINE = 64 * 1024
+
+
+def check_env(value: str, lookup: Callable[[str], str | None]) -> str:
+    """docker/cli opts.ValidateEnv: `K=V` as given; a bare `K` takes its value from dkr's environment, or
+    stays bare (the Engine then leaves it unset); an empty name is an error."""
+    key, sep, _ = value.partition("=")
+    if key == "":
+        raise UsageError(f"invalid environment variable '{value}' (no name before '=')", "run")
+    if sep:
+        return value
+    found = lookup(key)
+    return f"{key}={found}" if found is not None else value
+
+
+def parse_env_file(path: str, data: bytes, lookup: Callable[[str], str | None]) -> list[str]:
+    """docker/cli pkg/kvfile: UTF-8, BOM dropped, leading whitespace dropped, `#` comments and blank lines
+    skipped, `KEY=VALUE` kept as-is (quotes and trailing spaces included), a bare `KEY` looked up in dkr's
+    environment and dropped if unset."""
+    out: list[str] = []
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    # bufio.ScanLines: split on \n only and drop one trailing \r
+    for number, raw in enumerate((line.removesuffix(b"\r") for line in lines), start=1):
+        if len(raw) > _MAX_LINE:
+            raise UsageError(f"invalid env file {path}: line {number} is longer than 64 KiB", "run")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"invalid env file {path}: invalid UTF-8 at line {number}", "run") from None
+        if number == 1:
+            text = text.removeprefix(_BOM.decode())
+        line = text.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, _ = line.partition("=")
+        if key == "":
+            raise UsageError(f"invalid env file {path}: no variable name on line '{line}'", "run")
+        if any(ch in key for ch in _WHITESPACE):
+            raise UsageError(f"invalid env file {path}: variable '{key}' contains whitespace", "run")
+        if sep:
+            out.append(line)
+            continue
+        found = lookup(line)
+        if found is not None:
+            out.append(f"{key}={found}")
+    return out
+
+
+def parse_labels(values: Iterable[str], command: str = "run") -> dict[str, str]:
+    """docker/cli opts.ValidateLabel then ConvertKVStringsToMap: `K=V`, a bare `K` is `K=""`, last wins."""
+    labels: dict[str, str] = {}
+    for value in values:
+        key, _, val = value.partition("=")
+        if key.lstrip(_WHITESPACE) == "":
+            raise UsageError(f"invalid label '{value}' (empty name)", command)
+        if any(ch in key.lstrip(_WHITESPACE) for ch in _WHITESPACE):
+            raise UsageError(f"invalid label '{value}' (the name contains whitespace)", command)
+        labels[key] = val
+    return labels
+
+
+def check_name(name: str | None, command: str = "run") -> str | None:
+    """The Engine's container-name rule, checked here so a bad name is a usage error (exit 2)."""
+    if name is None:
+        return None
+    if not _NAME.fullmatch(name):
+        raise UsageError(
+            f"invalid container name '{name}' "
+            "(two or more of [a-zA-Z0-9_.-], starting with a letter or digit)",
+            command,
+        )
+    return name.removeprefix("/")
+
+
+def check_workdir(workdir: str | None) -> str | None:
+    """The Engine wants an absolute path (`the working directory 'x' is invalid`); say so before asking."""
+    if workdir is None:
+        return None
+    if not workdir.startswith("/"):
+        raise UsageError(f"invalid working directory '{workdir}' (it must be an absolute path)", "run")
+    return workdir
+
+
+def check_pull(value: str) -> str:
+    if value not in PULL_POLICIES:
+        raise UsageError(f"invalid --pull '{value}' (expected missing, never or always)", "run")
+    return value
+
+
+def run_spec(
+    image: str,
+    command: Iterable[str] = (),
+    *,
+    environ: Mapping[str, str],
+    publish: Iterable[str] = (),
+    publish_all: bool = False,
+    name: str | None = None,
+    rm: bool = False,
+    env: Iterable[str] = (),
+    env_files: Iterable[tuple[str, bytes]] = (),
+    labels: Iterable[str] = (),
+    pull: str = "missing",
+    init: bool = False,
+    workdir: str | None = None,
+) -> RunSpec:
+    """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
+    `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
+    if not image.strip():
+        raise UsageError("an image name is required", "run")
+    ip = publish_ip(environ)
+    lookup = environ.get
+    variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
+    variables += [check_env(v, lookup) for v in env]
+    return RunSpec(
+        image=image,
+        command=tuple(command),
+        name=check_name(name),
+        publish=with_default_ip(parse_publish_specs(publish), ip),
+        publish_all=publish_all,
+        publish_ip=ip,
+        env=tuple(variables),
+        labels=parse_labels(labels),
+        pull=check_pull(pull),
+        init=init,
+        workdir=check_workdir(workdir),
+        auto_remove=rm,
+    )
+
+
+def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str, object]:
+    """The body of POST /containers/create, as docker run builds it for these options (dkr's bindings and
+    -P computed here rather than by the Engine, so they land on dkr's default address)."""
+    mappings = spec.publish
+    if spec.publish_all:
+        mappings = publish_all(mappings, image.exposed, spec.publish_ip)
+    host: dict[str, object] = {"PortBindings": port_bindings(mappings), "AutoRemove": spec.auto_remove}
+    if spec.init:
+        host["Init"] = True
+    return {
+        "Image": spec.image,
+        "Cmd": list(spec.command) or None,
+        "Env": list(spec.env),
+        "Labels": dict(spec.labels),
+        "WorkingDir": spec.workdir or "",
+        "ExposedPorts": exposed_ports(mappings),
+        "AttachStdin": False,
+        "AttachStdout": attach,
+        "AttachStderr": attach,
+        "OpenStdin": False,
+        "StdinOnce": False,
+        "Tty": False,
+        "HostConfig": host,
+    }
+
+
+# --- Engine errors -> docker's exit codes ---------------------------------------------------------------
+
+_EXEC = re.compile(r'exec: "([^"]*)"')
+_LISTEN = re.compile(r"listen (?:tcp|udp|sctp)[46]? (\S+): bind: (.+?)(?:$|: unknown)")
+_ALLOCATED = re.compile(r"Bind for (\S+) failed: port is already allocated")
+_NAME_IN_USE = re.compile(r'container name "/?([^"]+)" is already in use by container "([0-9a-f]+)"')
+
+
+def exit_code_for(message: str) -> int:
+    """docker/cli's toStatusError (cli/command/container/run.go): 127 when the command is not found, 126 when
+    it cannot be invoked, else 125. It reads the Engine's message the same way."""
+    if any(
+        needle in message
+        for needle in (
+            "executable file not found",
+            "no such file or directory",
+            "system cannot find the file",
+        )
+    ):
+        return ExitCode.COMMAND_NOT_FOUND
+    if "permission denied" in message or "is a directory" in message:
+        return ExitCode.CANNOT_INVOKE
+    return ExitCode.RUN_FAILED
+
+
+def start_error(message: str, command: tuple[str, ...] = ()) -> DkrError:
+    """The error for a container that was created but did not start, naming the cause (the host port, the
+    command) with docker's exit code."""
+    code = exit_code_for(message)
+    exe = _EXEC.search(message)
+    cmd = exe.group(1) if exe else (command[0] if command else "")
+    if code == ExitCode.COMMAND_NOT_FOUND and cmd:
+        where = "in the image's PATH" if "executable file not found" in message else "in the image"
+        return DkrError(f"command not found: '{cmd}' does not exist {where}", exit_code=code)
+    if code == ExitCode.CANNOT_INVOKE and cmd:
+        why = (
+            "it is a directory"
+            if "is a directory" in message
+            else "permission denied: not an executable file"
+        )
+        return DkrError(f"command cannot be invoked: '{cmd}' ({why})", exit_code=code)
+    taken = _ALLOCATED.search(message)
+    if taken:
+        return DkrError(
+            f"cannot start container: host port {taken.group(1)} is already in use (by another container)",
+            "Publish on another host port (-p OTHER:PORT), or stop the container that holds it.",
+            exit_code=code,
+        )
+    listen = _LISTEN.search(message)
+    if listen:
+        address, why = listen.groups()
+        if "already in use" in why:
+            return DkrError(
+                f"cannot start container: host port {address} is already in use",
+                "Publish on another host port (-p OTHER:PORT), or stop whatever listens there.",
+                exit_code=code,
+            )
+        return DkrError(f"cannot start container: cannot publish on {address}: {why}", exit_code=code)
+    return DkrError(f"cannot start container: {message}", exit_code=code)
+
+
+def create_error(message: str, command: tuple[str, ...] = ()) -> DkrError:
+    """The error for a container the Engine would not create."""
+    in_use = _NAME_IN_USE.search(message)
+    if in_use:
+        name, holder = in_use.groups()
+        return DkrError(
+            f"the container name '{name}' is already in use by container {holder[:12]}",
+            f"Remove that container (dkr rm -f {name}) or choose another --name.",
+            exit_code=ExitCode.RUN_FAILED,
+        )
+    code = exit_code_for(message)
+    if code != ExitCode.RUN_FAILED:
+        return start_error(message, command)
+    return DkrError(f"cannot create container: {message}", exit_code=code)

@@ -1,0 +1,247 @@
+"""--wait without a daemon: the TCP probe against local servers that behave like docker's userland proxy, and
+wait_until_ready's decisions over recorded inspect payloads (tests/unit/data/)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dkr.engine import run as core
+from dkr.engine.client import Engine
+from dkr.hosts import Endpoint
+from dkr.models.run import ImageInfo, PublishedPort, RunResult
+
+DATA = Path(__file__).parents[1] / "data"
+CONTAINER = json.loads((DATA / "run_container_inspect.json").read_text())
+IMAGE = json.loads((DATA / "run_image_inspect.json").read_text())
+
+
+class Server:
+    """A TCP server on 127.0.0.1 that treats each connection as `mode` says:
+    - "proxy-refused": accept, then close at once (docker-proxy when nothing listens in the container)
+    - "reset": accept, then reset (RST)
+    - "quiet": accept and keep the connection open without a word (an HTTP server waiting for a request)
+    - "greeting": accept and say hello (SSH, SMTP, ...)
+    `ready_after` switches a "proxy-refused" server to "quiet" after that many seconds: an app behind the
+    proxy that starts listening late."""
+
+    def __init__(self, mode: str, ready_after: float | None = None) -> None:
+        self.mode = mode
+        self.ready_at = None if ready_after is None else time.monotonic() + ready_after
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = int(self.sock.getsockname()[1])
+        self.open: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            mode = self.mode
+            if self.ready_at is not None and time.monotonic() >= self.ready_at:
+                mode = "quiet"
+            if mode == "proxy-refused":
+                conn.close()
+            elif mode == "reset":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+            elif mode == "greeting":
+                conn.sendall(b"hello\r\n")
+                self.open.append(conn)
+            else:
+                self.open.append(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+        for conn in self.open:
+            conn.close()
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    made: list[Server] = []
+
+    def make(mode: str, ready_after: float | None = None) -> Server:
+        made.append(Server(mode, ready_after))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("mode", "answers"),
+    [
+        pytest.param("proxy-refused", False, id="accepted then closed: docker-proxy with no app behind it"),
+        pytest.param("reset", False, id="reset"),
+        pytest.param("quiet", True, id="open and quiet"),
+        pytest.param("greeting", True, id="greeting"),
+    ],
+)
+def test_probe(server: Any, mode: str, answers: bool) -> None:
+    assert core.probe("127.0.0.1", server(mode).port, settle=0.3) is answers
+
+
+def test_probe_nothing_listening() -> None:
+    assert core.probe("127.0.0.1", closed_port()) is False
+
+
+# --- wait_until_ready over a fake Engine ------------------------------------------------------------------
+
+
+class FakeAPI:
+    """Answers inspect_container from a list of states (the last one repeats) and logs from a list."""
+
+    def __init__(
+        self, states: list[dict[str, Any] | None], logs: bytes = b"booting\nlistening soon\n"
+    ) -> None:
+        self.states = states
+        self.calls = 0
+        self._logs = logs
+
+    def inspect_container(self, cid: str) -> dict[str, Any]:
+        state = self.states[min(self.calls, len(self.states) - 1)]
+        self.calls += 1
+        if state is None:
+            import docker.errors
+
+            raise docker.errors.NotFound("no such container")
+        info = copy.deepcopy(CONTAINER)
+        info["State"] = state
+        return info
+
+    def logs(self, cid: str, **_kw: Any) -> bytes:
+        return self._logs
+
+
+def fake_engine(api: FakeAPI) -> Engine:
+    engine = Engine(Endpoint("unix:///nonexistent.sock", "default"))
+    engine._api = api  # type: ignore[assignment]  # a stand-in for docker.APIClient
+    return engine
+
+
+RUNNING = {"Running": True, "Status": "running", "ExitCode": 0}
+
+
+def result(*ports: PublishedPort) -> RunResult:
+    return RunResult("c" * 64, "web", ImageInfo("sha256:1", "img"), ports)
+
+
+def test_waits_for_an_app_that_listens_late_behind_the_proxy(server: Any) -> None:
+    srv = server("proxy-refused", ready_after=1.0)
+    ready = core.wait_until_ready(
+        fake_engine(FakeAPI([RUNNING])), result(PublishedPort(80, "tcp", "127.0.0.1", srv.port)), 10
+    )
+    assert ready.how == "ports"
+    assert core.probe("127.0.0.1", srv.port)  # it answers right after wait_until_ready returns
+    assert srv.ready_at is not None and time.monotonic() >= srv.ready_at
+
+
+def test_every_port_must_answer_and_udp_is_not_probed(server: Any) -> None:
+    quiet = server("quiet")
+    late = server("proxy-refused", ready_after=0.6)
+    ports = (
+        PublishedPort(80, "tcp", "0.0.0.0", quiet.port),  # 0.0.0.0 is dialled on 127.0.0.1
+        PublishedPort(81, "tcp", "127.0.0.1", late.port),
+        PublishedPort(53, "udp", "127.0.0.1", closed_port()),
+    )
+    ready = core.wait_until_ready(fake_engine(FakeAPI([RUNNING])), result(*ports), 10)
+    assert {p.container_port for p in ready.ports} == {80, 81}
+    assert time.monotonic() >= late.ready_at
+
+
+def test_timeout_names_the_silent_address_and_shows_the_logs() -> None:
+    port = closed_port()
+    with pytest.raises(core.NotReady) as err:
+        core.wait_until_ready(
+            fake_engine(FakeAPI([RUNNING])), result(PublishedPort(80, "tcp", "127.0.0.1", port)), 0.5
+        )
+    assert err.value.message == f"container web was not ready after 0.5s: 127.0.0.1:{port} did not answer"
+    assert err.value.logs == ("booting", "listening soon")
+    assert err.value.exit_code == 1
+
+
+def test_exit_before_ready() -> None:
+    api = FakeAPI([RUNNING, {"Running": False, "Status": "exited", "ExitCode": 3}])
+    with pytest.raises(core.NotReady) as err:
+        core.wait_until_ready(
+            fake_engine(api), result(PublishedPort(80, "tcp", "127.0.0.1", closed_port())), 30
+        )
+    assert err.value.message == "container web exited with code 3 before it was ready"
+
+
+def test_removed_before_ready() -> None:
+    with pytest.raises(core.NotReady, match="container web exited before it was ready"):
+        core.wait_until_ready(fake_engine(FakeAPI([None])), result(), 30)
+
+
+def test_healthcheck_decides_when_there_is_one() -> None:
+    starting = {**RUNNING, "Health": {"Status": "starting"}}
+    healthy = {**RUNNING, "Health": {"Status": "healthy"}}
+    api = FakeAPI([starting, starting, healthy])
+    ready = core.wait_until_ready(
+        fake_engine(api), result(PublishedPort(80, "tcp", "127.0.0.1", closed_port())), 30
+    )
+    assert ready.how == "healthy"
+    assert api.calls == 3
+
+
+def test_unhealthy_fails() -> None:
+    api = FakeAPI([{**RUNNING, "Health": {"Status": "unhealthy"}}])
+    with pytest.raises(core.NotReady, match="reported unhealthy"):
+        core.wait_until_ready(fake_engine(api), result(), 30)
+
+
+def test_health_still_starting_at_the_deadline() -> None:
+    api = FakeAPI([{**RUNNING, "Health": {"Status": "starting"}}])
+    with pytest.raises(core.NotReady, match="its health is still 'starting'"):
+        core.wait_until_ready(fake_engine(api), result(), 0.3)
+
+
+def test_nothing_to_wait_for() -> None:
+    assert core.wait_until_ready(fake_engine(FakeAPI([RUNNING])), result(), 30).how == "running"
+
+
+# --- recorded payloads ------------------------------------------------------------------------------------
+
+
+def test_published_ports_from_a_recorded_inspect() -> None:
+    ports = PublishedPort.from_api(CONTAINER["NetworkSettings"]["Ports"])
+    assert [(p.container_port, p.proto, p.host_ip, p.host_port) for p in ports] == [
+        (53, "udp", "::1", 32768),
+        (80, "tcp", "0.0.0.0", 32794),
+        (80, "tcp", "::", 32789),  # Engine 20.10 gave the IPv6 twin of a random port its own number
+        (443, "tcp", "127.0.0.1", 18999),
+    ]
+    assert [p.address for p in ports] == ["[::1]:32768", "127.0.0.1:32794", "[::1]:32789", "127.0.0.1:18999"]
+
+
+def test_image_info_from_a_recorded_inspect() -> None:
+    info = ImageInfo.from_api("img:hc", IMAGE)
+    assert info.healthcheck is True
+    assert set(info.exposed) == {"80/tcp", "443/tcp", "53/udp"}
+    no_check = {"Id": "sha256:2", "Config": {"Healthcheck": {"Test": ["NONE"]}}}
+    assert ImageInfo.from_api("x", no_check).healthcheck is False

@@ -1,0 +1,105 @@
+"""The Go-template subset behind --format TEMPLATE, and docker's tabwriter layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from dkr.errors import UsageError
+from dkr.grammars.gotemplate import compile_template, tabwrite
+
+KNOWN = ("ID", "Names", "Ports", "Status")
+FIELDS = {"ID": "abc", "Names": "web", "Ports": "80/tcp", "Status": "Up 1 second"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("{{.ID}}", "abc", id="field"),
+        pytest.param("{{ .ID }}", "abc", id="spaces"),
+        pytest.param("{{.ID}}\\t{{.Names}}", "abc\tweb", id="tab-escape"),
+        pytest.param("id={{.ID}} name={{.Names}}!", "id=abc name=web!", id="literals"),
+        pytest.param('{{.Label "tier"}}', "api", id="label"),
+        pytest.param('{{.Label "missing"}}', "", id="missing-label"),
+        pytest.param("{{json .Names}}", '"web"', id="json-field"),
+        pytest.param("{{upper .Names}}", "WEB", id="upper"),
+        pytest.param(
+            "{{json .}}", '{"ID":"abc","Names":"web","Ports":"80/tcp","Status":"Up 1 second"}', id="json"
+        ),
+        pytest.param("{{- .ID -}}", "abc", id="trim-markers"),
+    ],
+)
+def test_render(source: str, expected: str) -> None:
+    tmpl = compile_template(source, KNOWN, "ps")
+    assert tmpl.render(FIELDS, {"tier": "api"}) == expected
+    assert not tmpl.table
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # docker's formatter trims spaces around every format (Context.preFormat)
+        pytest.param(" {{.ID}} ", "abc", id="trimmed"),
+        # Go's strings.Title: only the first letter of each word changes; digits and "_" join words
+        pytest.param("{{title .Names}}", "MyApp 1st_try-X", id="go-title"),
+    ],
+)
+def test_render_like_docker(source: str, expected: str) -> None:
+    fields = {**FIELDS, "Names": "myApp 1st_try-x"}
+    assert compile_template(source, KNOWN, "ps").render(fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "header"),
+    [
+        pytest.param("table {{.ID}}\t{{.Names}}", "CONTAINER ID\tNAMES", id="fields"),
+        # docker renders a table's header with HeaderFunctions: json, upper, lower, title leave it alone
+        pytest.param("table {{lower .Names}}\t{{json .ID}}", "NAMES\tCONTAINER ID", id="functions"),
+        # ... and a label's column is the last part of its key, "-" and "_" read as spaces
+        pytest.param('table {{.Label "com.example.build-tier_x"}}', "build tier x", id="label"),
+        pytest.param("table {{json .}}", "", id="json-dot"),
+        # "table" needs no space after it (docker: HasPrefix(format, "table"))
+        pytest.param("table{{.ID}}", "CONTAINER ID", id="no-space"),
+    ],
+)
+def test_table_header_like_docker(source: str, header: str) -> None:
+    tmpl = compile_template(source, KNOWN, "ps")
+    assert tmpl.table
+    assert tmpl.header({"ID": "CONTAINER ID", "Names": "NAMES"}) == header
+
+
+def test_json_dot_uses_every_field() -> None:
+    """docker ps asks the Engine for sizes when a template reads .Size, and {{json .}} reads every field."""
+    assert compile_template("{{json .}}", KNOWN, "ps").fields_used == KNOWN
+    assert compile_template("{{.ID}} {{json .Names}}", KNOWN, "ps").fields_used == ("ID", "Names")
+
+
+def test_table_prefix_keeps_columns() -> None:
+    tmpl = compile_template("table {{.ID}}\\t{{.Status}}", KNOWN, "ps")
+    assert tmpl.table
+    assert tmpl.columns == ("ID", "Status")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("{{.Nope}}", id="unknown-field"),
+        pytest.param("{{.ID", id="unclosed"),
+        pytest.param("{{range .}}x{{end}}", id="unsupported-action"),
+        pytest.param("{{upper .}}", id="upper-needs-field"),
+    ],
+)
+def test_bad_templates_are_usage_errors(source: str) -> None:
+    with pytest.raises(UsageError) as err:
+        compile_template(source, KNOWN, "ps")
+    assert err.value.exit_code == 2
+    assert err.value.hint == "Run 'dkr ps --help' for usage."
+
+
+def test_tabwrite_like_docker() -> None:
+    out = tabwrite([["CONTAINER ID", "IMAGE", "NAMES"], ["d1e529e17783", "scratchpad-bb", "sp1"]])
+    assert out == ("CONTAINER ID   IMAGE           NAMES\nd1e529e17783   scratchpad-bb   sp1\n")
+
+
+def test_tabwrite_minimum_width() -> None:
+    assert tabwrite([["A", "B"], ["x", "y"]]) == "A         B\nx         y\n"
+    assert tabwrite([]) == ""

@@ -1,0 +1,334 @@
+"""dkr run's pure rules: option values as docker/cli reads them, the create body, and docker's exit codes
+for the Engine's create/start errors (messages recorded from Engine 20.10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dkr.errors import DkrError, ExitCode, UsageError
+from dkr.models.run import ImageInfo, PortMapping
+from dkr.options.run import (
+    check_env,
+    check_name,
+    check_pull,
+    check_workdir,
+    container_config,
+    create_error,
+    exit_code_for,
+    parse_env_file,
+    parse_labels,
+    run_spec,
+    start_error,
+)
+
+ENV = {"DEFINED_VAR": "defined-value", "HOME": "/root"}
+
+# --- -e and --env-file (docker/cli opts.ValidateEnv, pkg/kvfile and its kvfile_test.go cases) ---------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("A=1", "A=1", id="key=value"),
+        pytest.param("A=", "A=", id="empty value"),
+        pytest.param("A=b=c", "A=b=c", id="value with ="),
+        pytest.param("DEFINED_VAR", "DEFINED_VAR=defined-value", id="bare key from the environment"),
+        pytest.param("UNDEFINED", "UNDEFINED", id="bare key not in the environment stays bare"),
+        pytest.param("weird name=1", "weird name=1", id="names are not validated (moby#16585)"),
+    ],
+)
+def test_check_env(value: str, expected: str) -> None:
+    assert check_env(value, ENV.get) == expected
+
+
+def test_check_env_rejects_an_empty_name() -> None:
+    with pytest.raises(UsageError, match="invalid environment variable '=x'"):
+        check_env("=x", ENV.get)
+
+
+def test_env_file_with_lookup() -> None:
+    content = b"# comment=\nVAR=VAR_VALUE\nEMPTY_VAR=\nUNDEFINED_VAR\nDEFINED_VAR\n"
+    assert parse_env_file("f", content, ENV.get) == [
+        "VAR=VAR_VALUE",
+        "EMPTY_VAR=",
+        "DEFINED_VAR=defined-value",
+    ]
+
+
+def test_env_file_good_file() -> None:
+    content = (
+        b"foo=bar\n    baz=quux\n# comment\n\n_foobar=foobaz\nwith.dots=working\nand_underscore=working too\n"
+        b"\n    \t  "
+    )
+    assert parse_env_file("f", content, ENV.get) == [
+        "foo=bar",
+        "baz=quux",
+        "_foobar=foobaz",
+        "with.dots=working",
+        "and_underscore=working too",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(b"", [], id="empty file"),
+        pytest.param(b"\xef\xbb\xbfA=1\n", ["A=1"], id="BOM dropped"),
+        pytest.param(b"A=1\r\nB=2\r\n", ["A=1", "B=2"], id="CRLF"),
+        pytest.param(b"A=x\rB=2\n", ["A=x\rB=2"], id="a lone CR is part of the value, as bufio.ScanLines"),
+        pytest.param(b'Q="quoted" \n', ['Q="quoted" '], id="quotes and trailing spaces kept"),
+        pytest.param(b"A=1", ["A=1"], id="no final newline"),
+    ],
+)
+def test_env_file_details(content: bytes, expected: list[str]) -> None:
+    assert parse_env_file("f", content, ENV.get) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        pytest.param(
+            b"foo=bar\n    f   =quux\n", "variable 'f   ' contains whitespace", id="badly formatted"
+        ),
+        pytest.param(
+            b"first line\nanother invalid line", "variable 'first line' contains whitespace", id="random"
+        ),
+        pytest.param(
+            b"# comment=\n=blank variable names are an error case\n",
+            "no variable name on line '=blank variable names are an error case'",
+            id="no name",
+        ),
+        pytest.param(b"foo=" + b"a" * (64 * 1024 + 42), "longer than 64 KiB", id="line too long"),
+        pytest.param(b"A=\xff\n", "invalid UTF-8 at line 1", id="not utf-8"),
+    ],
+)
+def test_env_file_errors(content: bytes, needle: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_env_file("vars.env", content, ENV.get)
+    assert needle in err.value.message
+    assert err.value.message.startswith("invalid env file vars.env: ")
+
+
+# --- -l, --name, -w, --pull ----------------------------------------------------------------------------
+
+
+def test_labels() -> None:
+    assert parse_labels(["a=1", "b", "c=x=y", "a=2", "empty="]) == {
+        "a": "2",
+        "b": "",
+        "c": "x=y",
+        "empty": "",
+    }
+
+
+@pytest.mark.parametrize("value", ["=x", " =x", "a b=1"])
+def test_bad_labels(value: str) -> None:
+    with pytest.raises(UsageError, match="invalid label"):
+        parse_labels([value])
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("web", True),
+        ("/web", True),
+        ("a1_b.c-d", True),
+        ("w", False),
+        ("-web", False),
+        ("we b", False),
+        ("é1", False),
+    ],
+)
+def test_check_name(name: str, ok: bool) -> None:
+    if ok:
+        assert check_name(name) == name.removeprefix("/")
+    else:
+        with pytest.raises(UsageError, match="invalid container name"):
+            check_name(name)
+
+
+def test_check_workdir() -> None:
+    assert check_workdir("/app") == "/app"
+    assert check_workdir(None) is None
+    with pytest.raises(UsageError, match="must be an absolute path"):
+        check_workdir("app")
+
+
+def test_check_pull() -> None:
+    assert [check_pull(p) for p in ("missing", "never", "always")] == ["missing", "never", "always"]
+    with pytest.raises(UsageError, match="expected missing, never or always"):
+        check_pull("sometimes")
+
+
+# --- the RunSpec and the create body ---------------------------------------------------------------------
+
+
+def test_run_spec_applies_the_loopback_default_and_keeps_explicit_addresses() -> None:
+    spec = run_spec(
+        "img",
+        ["sh", "-c", "ls -l"],
+        environ={},
+        publish=["8080:80", "0.0.0.0:9090:90", "[::1]::91/udp"],
+    )
+    assert spec.command == ("sh", "-c", "ls -l")
+    assert spec.publish == (
+        PortMapping("80/tcp", "127.0.0.1", "8080"),
+        PortMapping("90/tcp", "0.0.0.0", "9090"),
+        PortMapping("91/udp", "::1", ""),
+    )
+
+
+def test_run_spec_publish_ip_override() -> None:
+    spec = run_spec("img", environ={"DKR_PUBLISH_IP": "0.0.0.0"}, publish=["80"])
+    assert spec.publish == (PortMapping("80/tcp", "0.0.0.0", ""),)
+
+
+def test_run_spec_env_file_then_e_flags() -> None:
+    spec = run_spec(
+        "img", environ=ENV, env=["B=from-flag", "DEFINED_VAR"], env_files=[("f", b"A=1\nB=from-file\n")]
+    )
+    assert spec.env == ("A=1", "B=from-file", "B=from-flag", "DEFINED_VAR=defined-value")
+
+
+def test_run_spec_rejects_an_empty_image() -> None:
+    with pytest.raises(UsageError, match="an image name is required"):
+        run_spec(" ", environ={})
+
+
+def test_container_config() -> None:
+    spec = run_spec(
+        "img",
+        ["echo", "hi"],
+        environ={},
+        publish=["8080:80", "127.0.0.1:9000-9001:90-91/udp"],
+        publish_all=True,
+        rm=True,
+        init=True,
+        env=["A=1"],
+        labels=["k=v"],
+        workdir="/w",
+    )
+    image = ImageInfo("sha256:x", "img", exposed=("80/tcp", "443/tcp"))
+    body = container_config(spec, image, attach=True)
+    assert body["ExposedPorts"] == {"80/tcp": {}, "90/udp": {}, "91/udp": {}, "443/tcp": {}}
+    assert body["HostConfig"] == {
+        "PortBindings": {
+            "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}],
+            "90/udp": [{"HostIp": "127.0.0.1", "HostPort": "9000"}],
+            "91/udp": [{"HostIp": "127.0.0.1", "HostPort": "9001"}],
+            "443/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}],
+        },
+        "AutoRemove": True,
+        "Init": True,
+    }
+    assert body["Cmd"] == ["echo", "hi"]
+    assert body["Env"] == ["A=1"]
+    assert body["Labels"] == {"k": "v"}
+    assert body["WorkingDir"] == "/w"
+    assert (body["AttachStdout"], body["AttachStderr"], body["AttachStdin"], body["Tty"]) == (
+        True,
+        True,
+        False,
+        False,
+    )
+
+
+def test_container_config_defaults() -> None:
+    body = container_config(run_spec("img", environ={}), ImageInfo("sha256:x", "img"), attach=False)
+    assert body["Cmd"] is None  # the image's CMD
+    assert body["HostConfig"] == {"PortBindings": {}, "AutoRemove": False}  # Init unset: the Engine's default
+    assert body["AttachStdout"] is False
+
+
+# --- Engine errors -> exit codes (docker/cli toStatusError) ----------------------------------------
+
+OCI = (
+    "failed to create shim task: OCI runtime create failed: runc create failed: "
+    "unable to start container process: "
+)
+DRIVER = "driver failed programming external connectivity on endpoint web (0f): "
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "line"),
+    [
+        pytest.param(
+            OCI + 'exec: "nosuchcmd": executable file not found in $PATH: unknown',
+            127,
+            "command not found: 'nosuchcmd' does not exist in the image's PATH",
+            id="not in PATH",
+        ),
+        pytest.param(
+            OCI + 'exec: "/nonexist/x": stat /nonexist/x: no such file or directory: unknown',
+            127,
+            "command not found: '/nonexist/x' does not exist in the image",
+            id="no such file",
+        ),
+        pytest.param(
+            OCI + 'exec: "/www/index.html": permission denied: unknown',
+            126,
+            "command cannot be invoked: '/www/index.html' (permission denied: not an executable file)",
+            id="not executable",
+        ),
+        pytest.param(
+            OCI + 'exec: "/bin": is a directory: unknown',
+            126,
+            "command cannot be invoked: '/bin' (it is a directory)",
+            id="directory",
+        ),
+        pytest.param(
+            "driver failed programming external connectivity on endpoint web (074f): Error starting userland "
+            "proxy: listen tcp4 127.0.0.1:59803: bind: address already in use",
+            125,
+            "cannot start container: host port 127.0.0.1:59803 is already in use",
+            id="port taken by a process",
+        ),
+        pytest.param(
+            DRIVER + "Bind for 127.0.0.1:8080 failed: port is already allocated",
+            125,
+            "cannot start container: host port 127.0.0.1:8080 is already in use (by another container)",
+            id="port taken by a container",
+        ),
+        pytest.param(
+            DRIVER + "Error starting userland proxy: "
+            "listen tcp4 10.9.9.9:8080: bind: cannot assign requested address",
+            125,
+            "cannot start container: cannot publish on 10.9.9.9:8080: cannot assign requested address",
+            id="address not on this host",
+        ),
+        pytest.param(
+            DRIVER + "Error starting userland proxy: protocol not supported",
+            125,
+            "cannot start container: driver failed programming external connectivity on endpoint web (0f): "
+            "Error starting userland proxy: protocol not supported",
+            id="other",
+        ),
+    ],
+)
+def test_start_error(message: str, code: int, line: str) -> None:
+    err = start_error(message)
+    assert err.exit_code == code
+    assert err.message == line
+    assert exit_code_for(message) == code
+
+
+def test_start_error_names_the_spec_command_when_the_engine_does_not() -> None:
+    err = start_error("permission denied", ("/app/run",))
+    assert err.message == "command cannot be invoked: '/app/run' (permission denied: not an executable file)"
+
+
+def test_create_error_name_in_use_names_the_holder() -> None:
+    err = create_error(
+        'conflict. The container name "/web" is already in use by container '
+        '"9ef2c017d99d28e7e4d4f6b6c6cb96353db8841067672c2f9fb30d927ff383ae". '
+        "You have to remove (or rename) that container to be able to reuse that name."
+    )
+    assert err.exit_code == ExitCode.RUN_FAILED
+    assert err.message == "the container name 'web' is already in use by container 9ef2c017d99d"
+    assert err.hint == "Remove that container (dkr rm -f web) or choose another --name."
+
+
+def test_create_error_other() -> None:
+    err = create_error("no command specified")
+    assert isinstance(err, DkrError)
+    assert (err.exit_code, err.message) == (125, "cannot create container: no command specified")
