@@ -18,6 +18,7 @@ from dkr.build.context import ContextPlan, Signature, plan_context, stream_conte
 from dkr.engine.buildstream import BuildLog
 from dkr.engine.client import Engine, api_message
 from dkr.errors import BuildError, EngineError
+from dkr.grammars.reference import parse_normalized
 from dkr.models.build import (
     BuildEvent,
     BuildFailed,
@@ -53,10 +54,10 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
         raise EngineError("the Engine ended the build without an image id")
     with engine.errors("cannot tag the image"):
         # every -t is tagged here rather than passed to /build: the SDK's build() takes one tag, and checks it
-        # with its own simpler grammar (no "[::1]:5000/app"); buildspec.parse_tag has checked docker's
-        for ref in request.tags:
-            repo, tag = _split_tag(ref)
-            engine.api.tag(log.image_id, repo, tag)
+        # with its own simpler grammar (no "[::1]:5000/app"); options.build.parse_tag has checked docker's
+        for text in request.tags:
+            ref = parse_normalized(text).with_default_tag()
+            engine.api.tag(log.image_id, ref.familiar_name, ref.tag)
     steps = tuple(log.steps)
     explanation = None
     if any(not s.cached for s in steps):
@@ -218,14 +219,6 @@ def _step_error(failure: BuildFailed, pulling: bool = False) -> BuildError:
             f"Build or load {image} first (docker images lists what is present), or fix its name.",
         )
     return BuildError(f"{where} failed: {failure.message}", failure)
-
-
-def _split_tag(ref: str) -> tuple[str, str]:
-    slash = ref.rfind("/")
-    colon = ref.rfind(":")
-    if colon > slash:
-        return ref[:colon], ref[colon + 1 :]
-    return ref, "latest"
 
 
 def _abort(engine: Engine, responses: list[requests.Response], container: str | None) -> None:

@@ -11,7 +11,6 @@ import codecs
 import collections
 import contextlib
 import dataclasses
-import re
 import signal
 import socket
 import threading
@@ -27,6 +26,7 @@ from docker.utils.socket import SocketError
 
 from dkr.engine.client import Engine, api_message
 from dkr.errors import DkrError, ExitCode, NotFound
+from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
 from dkr.models.run import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
 from dkr.options.run import container_config, create_error, start_error
 
@@ -50,8 +50,6 @@ PROBE_SETTLE = 0.15
 #: on Ctrl-C the container first gets SIGINT (docker's sig-proxy); if it is still running after this many
 #: seconds dkr stops it (its stop signal, then SIGKILL after its stop timeout)
 INTERRUPT_GRACE = 3.0
-
-_IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{64}")
 
 
 class NotReady(DkrError):
@@ -83,11 +81,11 @@ def _translated(engine: Engine, translate: Callable[[str], DkrError]) -> Iterato
 
 
 def _full_ref(ref: str) -> str:
-    """`busybox` -> `busybox:latest`, as docker names what it pulls."""
-    repo, tag = docker.utils.parse_repository_tag(ref)
-    if tag is None:
-        return f"{repo}:latest"
-    return ref
+    """`busybox` -> `busybox:latest`, as docker names what it pulls (TagNameOnly)."""
+    try:
+        return parse_normalized(ref).with_default_tag().familiar_string
+    except InvalidReference:
+        return ref  # the Engine says what is wrong with it
 
 
 def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> None:
@@ -132,7 +130,7 @@ def ensure_image(
         pull_image(engine, ref, progress)
     data = _inspect_image(engine, ref)
     if data is None:
-        if policy != "missing" or _IMAGE_ID.fullmatch(ref):
+        if policy != "missing" or is_image_id(ref):
             raise DkrError(
                 f"no such image locally: {ref}",
                 "Build or pull it first, or run with --pull missing."

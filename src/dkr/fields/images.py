@@ -7,11 +7,11 @@ one `<none>` row. Each value has docker's exact string form, so `dkr images --fo
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 
 from dkr.fields.containers import go_time, truncate_id
+from dkr.grammars.reference import InvalidReference, Reference, parse_normalized
 from dkr.grammars.units import human_duration, human_size
 from dkr.models.images import Image
 
@@ -51,71 +51,14 @@ NONE = "<none>"
 #: Go's zero time.Time as Unix seconds: docker shows no CreatedSince for it.
 _GO_ZERO_TIME = -62135596800
 
-# distribution/reference's grammar (regexp.go), used as docker's ParseNormalizedNamed uses it.
-_ALNUM = r"[a-z0-9]+"
-_PATH_COMPONENT = rf"{_ALNUM}(?:(?:[._]|__|[-]+){_ALNUM})*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[(?:[a-fA-F0-9:]+)\])(?::[0-9]+)?"
-_REMOTE = rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_TAG = r"[\w][\w.-]{0,127}"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-_REFERENCE = re.compile(
-    rf"^(?:({_DOMAIN})/)?({_REMOTE})(?::({_TAG}))?(?:@({_DIGEST}))?$", re.ASCII
-)  # fmt: skip
-_IDENTIFIER = re.compile(r"^[a-f0-9]{64}$")
-#: go-digest's registered algorithms and their encoded lengths (lowercase hex).
-_DIGEST_ALGORITHMS = {"sha256": 64, "sha384": 96, "sha512": 128}
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A parsed image reference: the familiar repository name, its tag and digest ("" when absent)."""
-
-    name: str
-    tag: str = ""
-    digest: str = ""
-
-
-def _split_docker_domain(name: str) -> tuple[str, str]:
-    """distribution/reference splitDockerDomain: docker.io and library/ are implied."""
-    first, sep, rest = name.partition("/")
-    if not sep:
-        return "docker.io", "library/" + name
-    if first == "localhost" or any(c in first for c in ".:") or first.lower() != first:
-        domain, remote = first, rest
-        if domain == "index.docker.io":  # the legacy name of Docker Hub
-            domain = "docker.io"
-    else:
-        domain, remote = "docker.io", name
-    if domain == "docker.io" and "/" not in remote:
-        remote = "library/" + remote
-    return domain, remote
-
 
 def parse_reference(text: str) -> Reference | None:
-    """docker's ParseNormalizedNamed then FamiliarName; None where docker's parse fails (it skips those)."""
-    if _IDENTIFIER.match(text):
+    """A RepoTags / RepoDigests entry as docker's image listing reads it (ParseNormalizedNamed); None where
+    docker's parse fails (it skips those)."""
+    try:
+        return parse_normalized(text)
+    except InvalidReference:
         return None
-    domain, remainder = _split_docker_domain(text)
-    remote = remainder.split(":", 1)[0]
-    if remote.lower() != remote:
-        return None
-    m = _REFERENCE.match(f"{domain}/{remainder}")
-    if m is None:
-        return None
-    domain, path, tag, digest = m.group(1) or "", m.group(2), m.group(3) or "", m.group(4) or ""
-    if len(path) > 255:
-        return None
-    if digest:
-        algorithm, _, encoded = digest.partition(":")
-        if len(encoded) != _DIGEST_ALGORITHMS.get(algorithm, -1) or encoded.lower() != encoded:
-            return None
-    if domain == "docker.io":
-        domain = ""
-        short = path.removeprefix("library/")
-        if path.startswith("library/") and "/" not in short:
-            path = short
-    return Reference(f"{domain}/{path}" if domain else path, tag, digest)
 
 
 @dataclass(frozen=True)
@@ -145,11 +88,11 @@ def image_rows(img: Image, *, show_digests: bool = False, need_digest: bool = Fa
     for text in img.repo_tags:
         ref = parse_reference(text)
         if ref is not None and ref.tag:
-            repo_tags.setdefault(ref.name, []).append(ref.tag)
+            repo_tags.setdefault(ref.familiar_name, []).append(ref.tag)
     for text in img.repo_digests:
         ref = parse_reference(text)
         if ref is not None and ref.digest:
-            repo_digests.setdefault(ref.name, []).append(ref.digest)
+            repo_digests.setdefault(ref.familiar_name, []).append(ref.digest)
     rows: list[ImageRow] = []
     # docker walks Go maps here, so its order across repositories varies from run to run; dkr keeps the
     # Engine's order, which is stable.

@@ -1,39 +1,40 @@
 """Pure: `dkr build` option values checked before any Engine call: image references for `-t` (docker's
-reference grammar) and `KEY=VALUE` lists for `--build-arg` and `--label`."""
+reference grammar, dkr.grammars.reference) and `KEY=VALUE` lists for `--build-arg` and `--label`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from dkr.errors import UsageError
 
-# distribution/reference's grammar, as the docker CLI checks `-t` (reference.ParseNormalizedNamed)
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_TAG = r"[\w][\w.-]{0,127}"
-_REFERENCE = re.compile(
-    rf"^(?P<name>(?:(?P<domain>{_DOMAIN})/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)(?::(?P<tag>{_TAG}))?$"
-)
-_HEX64 = re.compile(r"^[a-f0-9]{64}$")
-NAME_MAX = 255
-
 
 def parse_tag(value: str, command: str = "build") -> str:
-    """An image name for `-t`: `name`, `name:tag`, `registry:5000/team/name:tag`. No digest."""
+    """An image name for `-t`: `name`, `name:tag`, `registry:5000/team/name:tag` (ParseNormalizedNamed in
+    dkr.grammars.reference). No digest: the Engine would refuse to tag with one."""
+    from dkr.grammars.reference import (
+        NAME_CONTAINS_UPPERCASE,
+        NAME_TOO_LONG,
+        REFERENCE_INVALID_FORMAT,
+        InvalidReference,
+        is_image_id,
+        parse_normalized,
+    )
+
     ref = value.strip()
     if "@" in ref:
         raise UsageError(f"invalid tag '{value}': a build tag cannot contain a digest", command)
-    if _HEX64.match(ref):
+    if is_image_id(ref):
         raise UsageError(f"invalid tag '{value}': 64 hexadecimal characters look like an image id", command)
-    match = _REFERENCE.match(ref)
-    if not match:
-        if _REFERENCE.match(ref.lower()):
-            raise UsageError(f"invalid tag '{value}': repository names must be lowercase", command)
-        raise UsageError(f"invalid tag '{value}': invalid reference format", command)
-    if len(match.group("name")) > NAME_MAX:
-        raise UsageError(f"invalid tag '{value}': repository name longer than {NAME_MAX} characters", command)
+    try:
+        parse_normalized(ref)
+    except InvalidReference as exc:
+        if exc.reason.endswith("must be lowercase") or exc.reason == NAME_CONTAINS_UPPERCASE:
+            why = "repository names must be lowercase"
+        elif exc.reason == NAME_TOO_LONG:
+            why = "repository name longer than 255 characters"
+        else:
+            why = REFERENCE_INVALID_FORMAT
+        raise UsageError(f"invalid tag '{value}': {why}", command) from None
     return ref
 
 
