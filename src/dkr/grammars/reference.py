@@ -11,7 +11,7 @@ The rules, read from distribution/reference (regexp.go, reference.go, normalize.
 - `ParseNormalizedNamed` first splits off the domain as the docker CLI does (a first component with `.` or
   `:`, `localhost`, or an upper-case letter is a domain; else the domain is docker.io, and a one-component
   path gets `library/`), refuses a 64-hex string (it is an image id) and an upper-case repository;
-- tags are `[\\w][\\w.-]{0,127}` with Go's ASCII `\\w`; the repository name is at most 255 characters;
+- tags are `[\\w][\\w.-]{0,127}` with Go's ASCII `\\w`; the repository path is at most 255 characters;
 - digests are go-digest's: `ALGORITHM:HEX`, with sha256, sha384 and sha512 checked for length and lower-case
   hex, other well-formed algorithms "unsupported".
 """
@@ -44,7 +44,8 @@ _REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
 _ANCHORED_NAME = re.compile(rf"(?:({_DOMAIN_AND_PORT})/)?({_REMOTE_NAME})", re.ASCII)
 _ANCHORED_TAG = re.compile(_TAG, re.ASCII)
 _ANCHORED_IDENTIFIER = re.compile(r"[a-f0-9]{64}")
-_ANCHORED_DIGEST = re.compile(_DIGEST)
+#: go-digest's DigestRegexpAnchored: an unknown algorithm is "unsupported" only when it reads like one
+_GO_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
 #: go-digest's algorithms that docker registers, with the length of their lower-case hex encoding
 _DIGEST_ALGORITHMS = {"sha256": 64, "sha384": 96, "sha512": 128}
 
@@ -69,7 +70,8 @@ class InvalidReference(ValueError):
 
 @dataclass(frozen=True)
 class Reference:
-    """A parsed reference. `domain` is "" when `parse` found none (normalized references always have one)."""
+    """A parsed reference. `domain` is "" when `parse` found none (normalized references nearly always have
+    one: `0_0.0/0` is read as a domain, then the whole as a path, upstream too)."""
 
     domain: str
     path: str
@@ -119,7 +121,7 @@ def _check_digest(digest: str) -> None:
     algorithm, encoded = digest[:i], digest[i + 1 :]
     size = _DIGEST_ALGORITHMS.get(algorithm)
     if size is None:
-        if not _ANCHORED_DIGEST.fullmatch(digest):
+        if not _GO_DIGEST.fullmatch(digest):
             raise InvalidReference(DIGEST_INVALID_FORMAT)
         raise InvalidReference(DIGEST_UNSUPPORTED)
     if len(encoded) != size:
@@ -138,10 +140,10 @@ def parse(text: str) -> Reference:
             raise InvalidReference(NAME_CONTAINS_UPPERCASE)
         raise InvalidReference(REFERENCE_INVALID_FORMAT)
     name, tag, digest = m.group(1), m.group(2) or "", m.group(3) or ""
-    if len(name) > NAME_TOTAL_LENGTH_MAX:
-        raise InvalidReference(NAME_TOO_LONG)
     parts = _ANCHORED_NAME.fullmatch(name)
     assert parts is not None  # the reference matched, so its name does
+    if len(parts.group(2)) > NAME_TOTAL_LENGTH_MAX:  # the path's length, not the domain's (v0.6)
+        raise InvalidReference(NAME_TOO_LONG)
     if digest:
         _check_digest(digest)
     return Reference(parts.group(1) or "", parts.group(2), tag, digest)
