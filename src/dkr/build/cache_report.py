@@ -14,8 +14,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dkr.grammars.dockerignore import go_clean
-from dkr.models.build import BuildStep, CacheExplanation
+from dkr.grammars.goglob import filepath_match_regex, go_clean
+from dkr.models.build import BuildStep, CacheBreak, CacheExplanation
 
 #: Changed files named in a summary; the rest are counted.
 NAMES_SHOWN = 5
@@ -102,36 +102,6 @@ def copy_sources(instruction: str) -> list[str] | None:
     return [src for src in args[:-1] if not _URL.match(src)]
 
 
-def _go_match_regex(pattern: str) -> re.Pattern[str]:
-    """Go's filepath.Match, which the builder uses for wildcard sources: `*` and `?` stop at `/`, `[^...]`
-    negates, a backslash escapes."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        i += 1
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "\\" and i < len(pattern):
-            out.append(re.escape(pattern[i]))
-            i += 1
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(re.escape(ch))
-                continue
-            body = pattern[i:end]
-            negate = body.startswith("^")
-            body = body[1:] if negate else body
-            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(ch))
-    return re.compile("".join(out) + r"\Z")
-
-
 def copies(sources: Sequence[str], path: str) -> bool:
     """Does a COPY/ADD with these sources copy the context entry `path`?"""
     for source in sources:
@@ -139,7 +109,7 @@ def copies(sources: Sequence[str], path: str) -> bool:
         if src in (".", ""):
             return True
         if any(c in src for c in "*?[\\"):
-            regex = _go_match_regex(src)
+            regex = filepath_match_regex(src)
             parts = path.split("/")
             # a matching folder is copied whole
             if any(regex.match("/".join(parts[: k + 1])) for k in range(len(parts))):
@@ -180,7 +150,7 @@ def explain(
     reran = tuple(s.index for s in steps[position + 1 :] if not s.cached)
     changes = diff_files(previous.files, files) if previous is not None and files is not None else None
 
-    def result(reason: str, detail: str, changed: FileChanges | None = None) -> CacheExplanation:
+    def result(reason: CacheBreak, detail: str, changed: FileChanges | None = None) -> CacheExplanation:
         return CacheExplanation(
             step=first,
             reason=reason,

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dkr.errors import DkrError
-from dkr.grammars.dockerignore import Matcher, PatternError, build_excludes, read_patterns
+from dkr.grammars.dockerignore import Matcher, build_excludes, read_patterns
+from dkr.grammars.goglob import PatternError
 
 DEFAULT_DOCKERFILE = "Dockerfile"
 #: Bytes handed to the HTTP upload at a time (one chunk of the chunked request body).

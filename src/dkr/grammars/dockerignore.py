@@ -21,27 +21,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from dkr.grammars.goglob import PatternError, RuleKind, check_pattern, go_clean, patternmatcher_regexp
 
 _BOM = "\ufeff"
 #: Go's unicode.IsSpace (str.strip() would also strip the \x1c-\x1f separators, which Go keeps).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     map(chr, range(0x2000, 0x200B))
 )
-
-
-class PatternError(ValueError):
-    """A .dockerignore rule docker would reject (Go's filepath.ErrBadPattern, or a lone `!`)."""
-
-
-def go_clean(path: str) -> str:
-    """Go's filepath.Clean on a slash path (posixpath.normpath keeps a leading `//`; Go does not)."""
-    cleaned = posixpath.normpath(path) if path else "."
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    return cleaned
 
 
 def read_patterns(text: str) -> list[str]:
@@ -69,83 +58,7 @@ def read_patterns(text: str) -> list[str]:
     return patterns
 
 
-# --- Go's filepath.Match syntax check: docker rejects a rule it calls malformed ---------------------------
-
-
-def _get_esc(chunk: str) -> str:
-    """Go's getEsc: one (possibly escaped) class character; returns the rest of the chunk."""
-    if not chunk or chunk[0] in "-]":
-        raise PatternError("bad class")
-    if chunk[0] == "\\":
-        chunk = chunk[1:]
-        if not chunk:
-            raise PatternError("trailing backslash in class")
-    if "\udc80" <= chunk[0] <= "\udcff":  # an undecodable byte: Go's utf8.RuneError
-        raise PatternError("invalid UTF-8")
-    rest = chunk[1:]
-    if not rest:
-        raise PatternError("unterminated class")
-    return rest
-
-
-def _check_chunk(chunk: str) -> None:
-    while chunk:
-        c = chunk[0]
-        if c == "[":
-            chunk = chunk[1:]
-            if chunk.startswith("^"):
-                chunk = chunk[1:]
-            ranges = 0
-            while True:
-                if chunk.startswith("]") and ranges > 0:
-                    chunk = chunk[1:]
-                    break
-                chunk = _get_esc(chunk)
-                if chunk[0] == "-":
-                    chunk = _get_esc(chunk[1:])
-                ranges += 1
-        elif c == "\\":
-            chunk = chunk[1:]
-            if not chunk:
-                raise PatternError("trailing backslash")
-            chunk = chunk[1:]
-        else:
-            chunk = chunk[1:]
-
-
-def _scan_chunk(pattern: str) -> tuple[str, str]:
-    pattern = pattern.lstrip("*")
-    in_range = False
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 < len(pattern):
-                i += 1
-        elif c == "[":
-            in_range = True
-        elif c == "]":
-            in_range = False
-        elif c == "*" and not in_range:
-            break
-        i += 1
-    return pattern[:i], pattern[i:]
-
-
-def check_go_pattern(pattern: str) -> None:
-    """Raise PatternError where Go's filepath.Match(pattern, ".") reports ErrBadPattern."""
-    rest = pattern
-    while rest:
-        chunk, rest = _scan_chunk(rest)
-        _check_chunk(chunk)
-
-
 # --- one rule ----------------------------------------------------------------------------------------------
-
-#: Characters docker escapes before building its regexp (patternmatcher's shouldEscape).
-_ESCAPED = set(".+()|{}$")
-#: Backslash escapes that mean the same in Go's regexp and Python's re; `\z` is Python's `\Z`.
-_SAME_ESCAPES = set("dDsSwWbBAaftnrv")
 
 
 @dataclass
@@ -154,7 +67,7 @@ class Rule:
 
     text: str
     exclusion: bool
-    kind: str = field(init=False)  # exact | prefix | suffix | regexp
+    kind: RuleKind = field(init=False)
     regexp: re.Pattern[str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -162,63 +75,7 @@ class Rule:
         self._compile()
 
     def _compile(self) -> None:
-        # A port of Pattern.compile: the same regexp text docker builds, and the same decision to skip the
-        # regexp for exact / prefix ("dir/**") / suffix ("**/name") rules, whose results can differ from it.
-        pattern = self.text
-        out = ["^"]
-        kind = "exact"
-        i = 0
-        n = 0
-        while i < len(pattern):
-            ch = pattern[i]
-            i += 1
-            if ch == "*":
-                if i < len(pattern) and pattern[i] == "*":
-                    i += 1
-                    if i < len(pattern) and pattern[i] == "/":
-                        i += 1
-                    if i >= len(pattern):
-                        if kind == "exact":
-                            kind = "prefix"
-                        else:
-                            out.append(".*")
-                            kind = "regexp"
-                    else:
-                        out.append("(.*/)?")
-                        kind = "regexp"
-                    if n == 0:
-                        kind = "suffix"
-                else:
-                    out.append("[^/]*")
-                    kind = "regexp"
-            elif ch == "?":
-                out.append("[^/]")
-                kind = "regexp"
-            elif ch in _ESCAPED:
-                out.append("\\" + ch)
-            elif ch == "\\":
-                if i < len(pattern):
-                    out.append(_escape(pattern[i]))
-                    i += 1
-                    kind = "regexp"
-                else:
-                    out.append("\\\\")
-            elif ch in "[]":
-                out.append(ch)
-                kind = "regexp"
-            else:
-                out.append(ch)
-            n += 1
-        self.kind = kind
-        if kind == "regexp":
-            out.append(r"\Z")  # Go's `$` never matches before a trailing newline; Python's does
-            with warnings.catch_warnings():
-                # Go's regexp takes "[[]" or "[a&&b]" literally; Python agrees but warns about the future
-                warnings.simplefilter("ignore", FutureWarning)
-                try:
-                    self.regexp = re.compile("".join(out))
-                except re.error as exc:
-                    raise PatternError(str(exc)) from exc
+        self.kind, self.regexp = patternmatcher_regexp(self.text)
 
     def match(self, path: str) -> bool:
         if self.kind == "exact":
@@ -232,18 +89,6 @@ class Rule:
             return suffix.startswith("/") and path == suffix[1:]
         assert self.regexp is not None
         return self.regexp.match(path) is not None
-
-
-def _escape(ch: str) -> str:
-    """`\\x` in a rule: docker passes it to Go's regexp as is; say the same thing in Python's syntax."""
-    if ch == "z":
-        return r"\Z"
-    if ch in _SAME_ESCAPES:
-        return "\\" + ch
-    if ch.isascii() and ch.isalnum():
-        # Go's regexp rejects most of these too (docker then stops sending the context half-way)
-        raise PatternError(f"unsupported escape \\{ch}")
-    return re.escape(ch)
 
 
 class Matcher:
@@ -262,7 +107,7 @@ class Matcher:
                     raise PatternError('illegal exclusion pattern: "!"')
                 text = text[1:]
             try:
-                check_go_pattern(text)
+                check_pattern(text)
                 self.rules.append(Rule(text, exclusion))
             except PatternError as exc:
                 raise PatternError(f"invalid pattern {text!r}: {exc}") from exc

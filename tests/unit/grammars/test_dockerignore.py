@@ -11,14 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dkr.build.context import plan_context
-from dkr.grammars.dockerignore import (
-    Matcher,
-    PatternError,
-    build_excludes,
-    check_go_pattern,
-    go_clean,
-    read_patterns,
-)
+from dkr.grammars.dockerignore import Matcher, build_excludes, read_patterns
+from dkr.grammars.goglob import PatternError, check_pattern, go_clean
 
 
 @pytest.mark.parametrize(
@@ -74,10 +68,10 @@ def test_go_clean(path: str, expected: str) -> None:
 )
 def test_go_pattern_syntax(pattern: str, ok: bool) -> None:
     if ok:
-        check_go_pattern(pattern)
+        check_pattern(pattern)
     else:
         with pytest.raises(PatternError):
-            check_go_pattern(pattern)
+            check_pattern(pattern)
 
 
 def excluded(patterns: list[str], path: str) -> bool:
