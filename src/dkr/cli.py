@@ -190,7 +190,9 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
             import traceback
 
             traceback.print_exc()
-        render.error(exc.message, exc.hint)
+        from dkr.render.errors import describe
+
+        render.error(*describe(exc))
         return int(exc.exit_code)
     except BrokenPipeError:
         # Like a Go program killed by SIGPIPE (`dkr ps | head -1`): stop quietly.

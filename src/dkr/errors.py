@@ -1,16 +1,30 @@
 """Exit codes and the one family of user-facing errors.
 
 Everything that should reach the user as `dkr: error: ...` is a DkrError; `cli.main()` is the only place that
-prints one and turns it into an exit code.
+prints one and turns it into an exit code, with the words `dkr.render.errors.describe()` gives it.
+
+Two kinds live here:
+- dkr's own errors (`DkrError`, `UsageError`), raised by option checks, grammars and file reading, carry
+  their sentence: the grammar that found the fault is the one that can say it;
+- Engine failures (`EngineFailure` and below) are raised only at the Engine boundary (`dkr.engine`), typed
+  and complete when raised: they carry data (what, which, the Engine's own message), never wording, which
+  `dkr.render.errors` owns. Code outside the boundary decides by type, never by reading a message.
+
+Nothing here is changed after it is raised: a caller whose contract gives another exit code raises a copy
+(`with_exit_code`).
 """
 
 from __future__ import annotations
 
+import enum
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    from dkr.hosts import Endpoint
     from dkr.models.build import BuildFailed
+
+E = TypeVar("E", bound="DkrError")
 
 
 class ExitCode(IntEnum):
@@ -34,12 +48,28 @@ class DkrError(Exception):
 
     exit_code: int = ExitCode.FAILURE
 
-    def __init__(self, message: str, hint: str | None = None, exit_code: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", hint: str | None = None, exit_code: int | None = None) -> None:
+        super().__init__(message or type(self).__name__)
         self.message = message
         self.hint = hint
         if exit_code is not None:
             self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        if self.message:
+            return self.message
+        from dkr.render.errors import describe  # a typed failure's words live there (tracebacks, --debug)
+
+        return describe(self)[0]
+
+    def with_exit_code(self: E, code: int) -> E:
+        """A copy that exits with `code` (dkr up reports run's 125-127 as its own failure, 1)."""
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.args = self.args
+        copy.exit_code = code
+        copy.__cause__ = self.__cause__
+        return copy
 
 
 class UsageError(DkrError):
@@ -53,27 +83,320 @@ class UsageError(DkrError):
         super().__init__(message, hint)
 
 
-class EngineUnreachable(DkrError):
-    """No Engine answered at the endpoint."""
+# --- Engine failures: raised at the Engine boundary, data only ----------------------------------------------
 
 
-class EngineError(DkrError):
-    """The Engine answered with an error."""
+class EngineFailure(DkrError):
+    """The Engine could not do what dkr asked. `operation` says what dkr was doing, as a verb phrase
+    ("list containers"), or "" when the failure speaks for itself."""
+
+    def __init__(self, operation: str = "") -> None:
+        super().__init__()
+        self.operation = operation
 
 
-class NotFound(EngineError):
-    """No such container / image / ..."""
+class Unreachable(enum.Enum):
+    """Why no Engine answered at an endpoint."""
+
+    NO_SOCKET = "no such socket"
+    PERMISSION_DENIED = "permission denied"
+    REFUSED = "connection refused"
+    CLOSED = "the connection was closed without an answer"
+    RESET = "connection reset"
+    TIMED_OUT = "timed out"
+    UNKNOWN_HOST = "unknown host"
+    NO_ANSWER = "no answer"
+    #: the Engine's certificate failed verification (detail: OpenSSL's verify message)
+    TLS_UNTRUSTED = "tls-untrusted"
+    TLS_CLIENT_CERT_REQUIRED = "tls-client-cert-required"
+    #: detail: the TLS alert
+    TLS_CLIENT_CERT_REFUSED = "tls-client-cert-refused"
+    TLS_NOT_TLS = "tls-not-tls"
+    TLS_CLOSED = "tls-closed"
+    #: a TLS endpoint hung up on a client that presented no certificate: most likely it wants one
+    TLS_CLOSED_NO_CERT = "tls-closed-no-cert"
+    #: detail: OpenSSL's reason
+    TLS_OTHER = "tls-other"
+    #: a plain-HTTP request reached the Engine's TLS port
+    EXPECTS_TLS = "expects-tls"
+    #: detail: ssh's own last words
+    SSH = "ssh"
+
+
+class EngineUnreachable(EngineFailure):
+    """No Engine answered at `endpoint` (which also says how it was chosen)."""
+
+    def __init__(self, endpoint: Endpoint, reason: Unreachable, detail: str = "") -> None:
+        super().__init__()
+        self.endpoint = endpoint
+        self.reason = reason
+        self.detail = detail
+
+
+class NotAnEngine(EngineUnreachable):
+    """Some other server answered at the endpoint; `detail` says what it answered."""
+
+    def __init__(self, endpoint: Endpoint, detail: str) -> None:
+        super().__init__(endpoint, Unreachable.NO_ANSWER, detail)
+
+
+class EngineTooOld(EngineFailure):
+    def __init__(self, endpoint: Endpoint, api_version: str, minimum: str) -> None:
+        super().__init__()
+        self.endpoint = endpoint
+        self.api_version = api_version
+        self.minimum = minimum
+
+
+class TlsFileUnreadable(EngineFailure):
+    def __init__(self, endpoint: Endpoint, path: str, reason: str) -> None:
+        super().__init__()
+        self.endpoint = endpoint
+        self.path = path
+        self.reason = reason
+
+
+class EngineTimeout(EngineFailure):
+    """The Engine did not answer within the request's deadline."""
+
+    def __init__(self, endpoint: Endpoint, operation: str = "") -> None:
+        super().__init__(operation)
+        self.endpoint = endpoint
+
+
+class EngineError(EngineFailure):
+    """The Engine refused, in its own words (`engine_message`, first letter lowered as docker prints it)."""
+
+    def __init__(self, engine_message: str, operation: str = "") -> None:
+        super().__init__(operation)
+        self.engine_message = engine_message
 
 
 class Conflict(EngineError):
-    """The Engine refused because of the object's state (in use, name taken, ...)."""
+    """The Engine refused because of the object's state (HTTP 409)."""
 
 
-class BuildError(DkrError):
-    """The build failed inside the Engine (a step, or the Dockerfile): `failure` has the step and its output,
-    `hints` the lint hints on the Dockerfile (dkr.build.hints) that dkr build shows before the error."""
+class StreamBroken(EngineError):
+    """A streamed answer (logs, build output) ended in an error or could not be read."""
 
-    def __init__(self, message: str, failure: BuildFailed | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint)
+
+class NoSuchObject(EngineError):
+    """No such container / image / network / volume: `kind` and `ref` as the Engine named them."""
+
+    kind = "object"
+
+    def __init__(self, ref: str, engine_message: str, operation: str = "") -> None:
+        super().__init__(engine_message, operation)
+        self.ref = ref
+
+
+class NoSuchContainer(NoSuchObject):
+    kind = "container"
+
+
+class NoSuchImage(NoSuchObject):
+    kind = "image"
+
+
+class NoSuchNetwork(NoSuchObject):
+    kind = "network"
+
+
+class NoSuchVolume(NoSuchObject):
+    kind = "volume"
+
+
+#: any "no such ..." (the Engine's 404)
+NotFound = NoSuchObject
+
+
+class ContainerActive(Conflict):
+    """Removal refused without force: the container is `state` (running, paused, restarting)."""
+
+    def __init__(self, ref: str, state: str, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.ref = ref
+        self.state = state
+
+
+# --- dkr run: the container could not be created or started (docker's 125, 126, 127) ----------------------
+
+
+class RunFailure(EngineError):
+    """The container was not created or did not start (docker run's 125)."""
+
+    exit_code = ExitCode.RUN_FAILED
+
+
+class NameInUse(RunFailure):
+    def __init__(self, name: str, holder: str, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.name = name
+        self.holder = holder
+
+
+class PortInUse(RunFailure):
+    """The host port is taken: by another container (`by_container`) or by something else listening."""
+
+    def __init__(self, address: str, by_container: bool, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.address = address
+        self.by_container = by_container
+
+
+class PortUnavailable(RunFailure):
+    """The Engine could not listen on `address` for another `reason` (the OS's words)."""
+
+    def __init__(self, address: str, reason: str, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.address = address
+        self.reason = reason
+
+
+class CommandNotFound(RunFailure):
+    """The command does not exist in the image (`in_path`: looked up in its PATH)."""
+
+    exit_code = ExitCode.COMMAND_NOT_FOUND
+
+    def __init__(self, command: str, in_path: bool, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.command = command
+        self.in_path = in_path
+
+
+class CommandNotInvokable(RunFailure):
+    """The command exists but cannot run: a directory, or no permission to execute it."""
+
+    exit_code = ExitCode.CANNOT_INVOKE
+
+    def __init__(self, command: str, is_directory: bool, engine_message: str = "") -> None:
+        super().__init__(engine_message)
+        self.command = command
+        self.is_directory = is_directory
+
+
+class CreateFailed(RunFailure):
+    """The Engine would not create the container, for a reason not named above."""
+
+
+class StartFailed(RunFailure):
+    """The container was created but did not start, for a reason not named above."""
+
+
+class PullFailed(RunFailure):
+    def __init__(self, ref: str, engine_message: str) -> None:
+        super().__init__(engine_message)
+        self.ref = ref
+
+
+class ImageRefused(RunFailure):
+    """The Engine would not look the image up (a malformed reference, say)."""
+
+    def __init__(self, ref: str, engine_message: str) -> None:
+        super().__init__(engine_message)
+        self.ref = ref
+
+
+class ImageNotLocal(RunFailure):
+    """The image is not here and the pull policy (`never`, or an image id) does not fetch it."""
+
+    def __init__(self, ref: str, policy: str) -> None:
+        super().__init__("")
+        self.ref = ref
+        self.policy = policy
+
+
+class ImageStillMissing(RunFailure):
+    def __init__(self, ref: str) -> None:
+        super().__init__("")
+        self.ref = ref
+
+
+class WaitFailed(RunFailure):
+    """The Engine reported an error instead of the container's exit code."""
+
+
+class StopFailed(EngineFailure):
+    """A container that had to be stopped first (dkr up replacing it) did not stop."""
+
+    def __init__(self, name: str, container_id: str, cause: DkrError) -> None:
+        super().__init__()
+        self.name = name
+        self.container_id = container_id
+        self.cause = cause
+
+
+class NameTaken(EngineFailure):
+    """dkr up: the name belongs to a container dkr up did not create."""
+
+    def __init__(self, name: str, holder: str) -> None:
+        super().__init__()
+        self.name = name
+        self.holder = holder
+
+
+class NotReady(EngineFailure):
+    """--wait gave up: the container exited, reported unhealthy, or did not answer in time (exit 1).
+    `why` is "exited", "unhealthy" or "timeout"; `logs` its last output lines; `removed` is true once dkr
+    removed it."""
+
+    def __init__(
+        self,
+        container: str,
+        why: str,
+        *,
+        logs: tuple[str, ...] = (),
+        exit_code: int | None = None,
+        timeout: float = 0.0,
+        health: str | None = None,
+        pending: tuple[str, ...] = (),
+        removed: bool = False,
+    ) -> None:
+        super().__init__()
+        self.container = container
+        self.why = why
+        self.logs = logs
+        self.container_exit_code = exit_code
+        self.timeout = timeout
+        self.health = health
+        self.pending = pending
+        self.removed = removed
+
+    @property
+    def timed_out(self) -> bool:
+        return self.why == "timeout"
+
+    def after_removal(self) -> NotReady:
+        """The same failure, once dkr has removed the container."""
+        return NotReady(
+            self.container, self.why, logs=self.logs, exit_code=self.container_exit_code,
+            timeout=self.timeout, health=self.health, pending=self.pending, removed=True,
+        )  # fmt: skip
+
+
+# --- builds ---------------------------------------------------------------------------------------------
+
+
+class BuildError(EngineFailure):
+    """The build failed inside the Engine: `failure` has the step, its output and the Engine's message;
+    `pulling` is --pull; `hints` the lint hints on the Dockerfile (dkr.build.hints) that dkr build shows
+    before the error."""
+
+    def __init__(self, failure: BuildFailed, *, pulling: bool = False, hints: tuple[str, ...] = ()) -> None:
+        super().__init__()
         self.failure = failure
-        self.hints: tuple[str, ...] = ()
+        self.pulling = pulling
+        self.hints = hints
+
+
+class BuildWithoutImage(EngineFailure):
+    """The build stream ended without saying which image it made."""
+
+
+class DockerfileRejected(EngineFailure):
+    """The Engine could not parse the Dockerfile (`detail`: its words after "dockerfile parse error")."""
+
+    def __init__(self, dockerfile: str, detail: str) -> None:
+        super().__init__()
+        self.dockerfile = dockerfile
+        self.detail = detail

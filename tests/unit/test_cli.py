@@ -191,14 +191,16 @@ def test_a_server_that_is_not_an_engine_is_named_so(
 
 
 def test_permission_denied_is_named() -> None:
-    from dkr.engine.client import unreachable
+    from dkr.engine.errors import unreachable
     from dkr.hosts import Endpoint
+    from dkr.render.errors import describe
 
     err = unreachable(
         Endpoint("unix:///var/run/docker.sock", "default"), PermissionError(13, "Permission denied")
     )
-    assert "permission denied" in err.message
-    assert err.hint and "docker' group" in err.hint
+    line, hint = describe(err)
+    assert "permission denied" in line
+    assert hint and "docker' group" in hint
 
 
 def test_ps_piped_is_a_plain_table(listing: FakeEngine) -> None:

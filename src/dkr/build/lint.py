@@ -29,16 +29,18 @@ from dkr.build.dockerfile import (
     run_scripts,
     simple_commands,
 )
-from dkr.models.lint import Finding
+from dkr.models.lint import Finding, Severity
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+INFO: Severity = "info"
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     #: about the layer cache: `dkr build` shows these as hints
     cache: bool = False

@@ -6,9 +6,9 @@ import os
 
 import typer
 
-from dkr.errors import UsageError
 from dkr.models.build import BuildRequest
 from dkr.options.build import parse_build_args, parse_key_values, parse_tag
+from dkr.options.formats import parse_format
 
 
 def build(
@@ -34,8 +34,7 @@ def build(
     """Build an image from a Dockerfile; print its id on stdout and explain the layer cache on stderr."""
     from dkr.cli import state
 
-    if format not in ("", "json"):
-        raise UsageError(f"invalid --format '{format}' (expected json)", "build")
+    fmt = parse_format(format, "build", ("json",))
     request = BuildRequest(
         context=path,
         dockerfile=file,
@@ -54,7 +53,7 @@ def build(
         result = run_build(engine, request, view.on_event)
     if not quiet:
         render_summary(result)
-    render_result(result, as_json=format == "json")
+    render_result(result, fmt)
 
 
 def register(app: typer.Typer) -> None:

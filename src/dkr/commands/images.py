@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from dkr.commands.common import listing_format_option
 from dkr.fields.images import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
-from dkr.options.common import listing_format_option, output_format
 from dkr.options.filters import parse_filters
+from dkr.options.formats import parse_format
 
 
 def images(
@@ -35,7 +36,7 @@ def images(
         filters.setdefault("reference", []).append(repository)
     if digests and format.startswith("table") and format != "table" and "{{.Digest}}" not in format:
         format += "\t{{.Digest}}"  # docker adds the column to a table template when --digests asks for it
-    fmt = output_format(format, JSON_KEYS, "images")
+    fmt = parse_format(format, "images", ("table", "json"), template_fields=JSON_KEYS)
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.images import list_images

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from dkr.errors import UsageError
+from dkr.options.formats import parse_format
 
 
 def layers(
@@ -17,8 +18,7 @@ def layers(
     column says which steps of the last build came from the layer cache."""
     from dkr.cli import state
 
-    if format not in ("table", "json"):
-        raise UsageError(f"invalid --format '{format}' (expected table or json)", "layers")
+    fmt = parse_format(format, "layers", ("table", "json"))
     if not image.strip():
         raise UsageError(f"invalid image name '{image}' (empty)", "layers")
 
@@ -29,7 +29,7 @@ def layers(
 
     from dkr.render.layers import render_layers
 
-    render_layers(result, format)
+    render_layers(result, fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ import typer
 from dkr.build.lint import RULES, rule_named
 from dkr.errors import ExitCode, UsageError
 from dkr.models.lint import LintReport
+from dkr.options.formats import parse_format
 
 _HELP = "\n".join(
     [
@@ -59,8 +60,7 @@ def lint(
     format: str = typer.Option("text", "--format", metavar="text|json", help="text, or one JSON object."),
     ignore: list[str] = typer.Option([], "--ignore", metavar="RULE", help="Skip a rule (id or name)."),
 ) -> int:
-    if format not in ("text", "json"):
-        raise UsageError(f"invalid --format '{format}' (expected text or json)", "lint")
+    fmt = parse_format(format, "lint", ("text", "json"), default="text")
     for key in ignore:
         if rule_named(key) is None:
             raise UsageError(f"unknown rule '{key}' (rules: {', '.join(r.id for r in RULES)})", "lint")
@@ -70,7 +70,7 @@ def lint(
     from dkr.build.lint import fails
     from dkr.render.lint import render_lint
 
-    render_lint(reports, format)
+    render_lint(reports, fmt)
     if any(r.error for r in reports):
         return ExitCode.USAGE  # the contract: 2 for a file that cannot be read or parsed
     return ExitCode.FAILURE if any(fails(r.findings) for r in reports) else ExitCode.OK

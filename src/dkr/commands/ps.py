@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.options.common import listing_format_option
+from dkr.commands.common import listing_format_option
 
 
 def ps(
@@ -25,11 +25,11 @@ def ps(
     """List containers."""
     from dkr.cli import state
     from dkr.fields.containers import JSON_KEYS
-    from dkr.options.common import output_format
     from dkr.options.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
+    from dkr.options.formats import parse_format
 
     filters = parse_filters(filter, PS_FILTERS, "ps", {"status": PS_STATUSES, "health": PS_HEALTH})
-    fmt = output_format(format, JSON_KEYS, "ps")
+    fmt = parse_format(format, "ps", ("table", "json"), template_fields=JSON_KEYS)
     if latest:
         last = 1
     size = size or "Size" in fmt.fields_used  # as docker: a template that reads .Size asks for sizes

@@ -24,6 +24,7 @@ def rm(
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr import render
     from dkr.engine.containers import remove_many
+    from dkr.render.errors import message
 
     failed = 0
     for res in remove_many(engine, containers, force=force, volumes=volumes):
@@ -31,10 +32,10 @@ def rm(
             render.result(res.arg)
         elif force and res.not_found:
             # as `docker rm -f` (and `rm -f`): what is already gone is reported, not a failure
-            render.warning(f"{res.error} (nothing to remove)")
+            render.warning(f"{message(res.error)} (nothing to remove)")
         else:
             failed += 1
-            render.error(f"cannot remove '{res.arg}': {res.error}")
+            render.error(f"cannot remove '{res.arg}': {message(res.error)}")
     return ExitCode.FAILURE if failed else ExitCode.OK
 
 

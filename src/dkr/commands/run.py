@@ -61,19 +61,21 @@ def run(
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr import render
     from dkr.engine import run as core
+    from dkr.errors import NotReady
     from dkr.render import run as show
+    from dkr.render.logs import ContainerOutput
 
     show.all_interfaces(on_all_interfaces(spec.publish))
     if not detach:
         return core.run_foreground(
-            engine, spec, show.ContainerOutput(), notify=render.note, progress=show.pull_progress()
+            engine, spec, ContainerOutput(), notify=render.note, progress=show.pull_progress()
         )
     timeout = (wait_timeout or 60.0) if wait else None
     try:
         result = core.run_detached(
             engine, spec, wait_timeout=timeout, notify=render.note, progress=show.pull_progress()
         )
-    except core.NotReady as exc:
+    except NotReady as exc:
         show.not_ready(exc)
         raise
     show.started(result, bool(spec.publish) or spec.publish_all)

@@ -34,24 +34,23 @@ def stop(
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr import render
     from dkr.engine.containers import stop_many
+    from dkr.render.errors import message
+    from dkr.render.stop import kill_hint, killed_after_timeout
 
     failed = 0
     killed = []
     for res in stop_many(engine, containers, time, sig):
         if res.error:
             failed += 1
-            render.error(f"cannot stop '{res.arg}': {res.error}")
+            render.error(f"cannot stop '{res.arg}': {message(res.error)}")
             continue
         render.result(res.arg)
         if res.killed_after_timeout:
             killed.append(res)
     for res in killed:
-        render.note(
-            f"note: '{res.arg}' did not exit on its stop signal within {res.timeout:g}s and was killed "
-            "(its PID 1 ignores the signal)"
-        )
+        killed_after_timeout(f"'{res.arg}'", res.timeout)
     if killed:
-        render.hint('run it with --init, or use an exec-form CMD ["prog", ...] so PID 1 handles SIGTERM')
+        kill_hint()
     return ExitCode.FAILURE if failed else ExitCode.OK
 
 

@@ -42,13 +42,20 @@ def up(
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr.engine import up as core
-    from dkr.engine.run import NotReady
+    from dkr.errors import NotReady
     from dkr.render import run as show
     from dkr.render.up import UpView, render_up
 
     with UpView() as view:
         try:
-            result = core.up(engine, request, on_event=view.on_event, on_built=view.built, notify=view.note)
+            result = core.up(
+                engine,
+                request,
+                on_event=view.on_event,
+                on_built=view.built,
+                notify=view.note,
+                on_killed=view.killed,
+            )
         except NotReady as exc:
             show.not_ready(exc)
             raise

@@ -15,10 +15,9 @@ def version(
 ) -> None:
     """Show the dkr version and the Engine's version and API version."""
     from dkr.cli import state
-    from dkr.errors import UsageError
+    from dkr.options.formats import parse_format
 
-    if format not in ("text", "json"):
-        raise UsageError(f"invalid --format '{format}' (expected text or json)", "version")
+    fmt = parse_format(format, "version", ("text", "json"), default="text")
     st = state(ctx)
     engine = st.engine
     server = engine.version()
@@ -40,7 +39,7 @@ def version(
             "Arch": server.get("Arch", ""),
         },
     }
-    if format == "json":
+    if fmt.json:
         render.result(go_json(data))
         return
     render.results(

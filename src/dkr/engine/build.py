@@ -15,13 +15,14 @@ import requests
 
 from dkr.build import record as buildrecord
 from dkr.build.context import ContextPlan, Signature, plan_context, stream_context
+from dkr.engine import sdk
 from dkr.engine.buildstream import BuildLog
-from dkr.engine.client import Engine, api_message
-from dkr.errors import BuildError, EngineError
+from dkr.engine.client import Engine
+from dkr.engine.errors import api_message
+from dkr.errors import BuildError, BuildWithoutImage, DockerfileRejected, StreamBroken
 from dkr.grammars.reference import parse_normalized
 from dkr.models.build import (
     BuildEvent,
-    BuildFailed,
     BuildRequest,
     BuildResult,
     BuildStep,
@@ -47,12 +48,10 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     signatures: dict[str, Signature] = {}
     log = _run(engine, plan, request, signatures, emit)
     if log.failure is not None:
-        error = _step_error(log.failure, pulling=request.pull)
-        error.hints = _hints(shown, plan)
-        raise error
+        raise BuildError(log.failure, pulling=request.pull, hints=_hints(shown, plan))
     if not log.image_id:
-        raise EngineError("the Engine ended the build without an image id")
-    with engine.errors("cannot tag the image"):
+        raise BuildWithoutImage()
+    with engine.errors("tag the image"):
         # every -t is tagged here rather than passed to /build: the SDK's build() takes one tag, and checks it
         # with its own simpler grammar (no "[::1]:5000/app"); options.build.parse_tag has checked docker's
         for text in request.tags:
@@ -124,19 +123,15 @@ def _run(
     log = BuildLog()
     api = engine.api
     responses: list[requests.Response] = []
-
-    def keep_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        responses.append(response)
-
     try:
-        with engine.errors("cannot build"):
-            # The SDK's build() returns only the decoded stream; a response hook keeps the HTTP response so
-            # that Ctrl-C can close it, which makes the Engine cancel the build.
-            api.hooks["response"].append(keep_response)
-            try:
-                stream = api.build(**_build_args(plan, request, signatures))
-            finally:
-                api.hooks["response"].remove(keep_response)
+        with engine.errors("build"):
+            # The SDK's build() returns only the decoded stream; its HTTP response is kept so that Ctrl-C
+            # can close it, which makes the Engine cancel the build.
+            with sdk.responses(api) as kept:
+                try:
+                    stream = api.build(**_build_args(plan, request, signatures))
+                finally:
+                    responses.extend(kept)
             for item in _items(stream, plan):
                 for event in log.feed(item):
                     emit(event)
@@ -179,46 +174,19 @@ def _items(stream: Iterator[Any], plan: ContextPlan) -> Iterator[Any]:
     try:
         yield from stream
     except docker.errors.StreamParseError as exc:
-        raise EngineError(f"cannot build: the Engine's build output could not be read ({exc})") from exc
+        raise StreamBroken(f"the Engine's build output could not be read ({exc})", "build") from exc
     except docker.errors.APIError as exc:
         message = api_message(exc)
         if exc.status_code == 400 or "dockerfile parse error" in message.lower():
             # "dockerfile parse error line 2: unknown instruction: FORM"
             detail = re.sub(r"(?i)^dockerfile parse error (on )?", "", message)
-            raise BuildError(f"invalid Dockerfile ({_shown_dockerfile(plan)}): {detail}") from exc
+            raise DockerfileRejected(_shown_dockerfile(plan), detail) from exc
         raise
 
 
 def _shown_dockerfile(plan: ContextPlan) -> str:
     rel = os.path.relpath(plan.dockerfile_path)
     return rel if not rel.startswith("..") else plan.dockerfile_path
-
-
-def _step_error(failure: BuildFailed, pulling: bool = False) -> BuildError:
-    if failure.index == 0:
-        return BuildError(f"the build failed: {failure.message}", failure)
-    where = f"step {failure.index}/{failure.total} `{failure.instruction}`"
-    keyword = failure.instruction.split(None, 1)[0].upper() if failure.instruction else ""
-    if failure.exit_code is not None:
-        hint = None
-        if failure.last_layer:
-            layer = failure.last_layer
-            hint = f"To debug, start a shell in the layer before it: docker run --rm -it {layer} sh"
-        return BuildError(f"{where} failed with exit code {failure.exit_code}", failure, hint)
-    if keyword == "FROM":
-        image = failure.instruction.split()[1] if len(failure.instruction.split()) > 1 else "the image"
-        if pulling:
-            return BuildError(
-                f"{where} failed: --pull could not pull {image}: {failure.message}",
-                failure,
-                "Leave out --pull to build from the image that is present locally.",
-            )
-        return BuildError(
-            f"{where} failed: {image} is not present locally and could not be pulled: {failure.message}",
-            failure,
-            f"Build or load {image} first (docker images lists what is present), or fix its name.",
-        )
-    return BuildError(f"{where} failed: {failure.message}", failure)
 
 
 def _abort(engine: Engine, responses: list[requests.Response], container: str | None) -> None:
@@ -228,5 +196,5 @@ def _abort(engine: Engine, responses: list[requests.Response], container: str | 
         with contextlib.suppress(Exception):
             response.close()
     if container:
-        with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+        with engine.best_effort():
             engine.api.remove_container(container, force=True)

@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import docker.errors
-import docker.utils
 import requests.exceptions
-import urllib3.exceptions
 
+from dkr.engine import sdk
 from dkr.engine.client import Engine
-from dkr.errors import DkrError, EngineError, NotFound
+from dkr.errors import ContainerActive, DkrError, StreamBroken
 from dkr.models.containers import Container, RemoveResult, StopResult
 
 R = TypeVar("R")
@@ -32,7 +31,7 @@ def list_containers(
 ) -> list[Container]:
     """One GET /containers/json for the whole listing. (The SDK's high-level `containers.list()` inspects
     every container afterwards; the low-level call does not.)"""
-    with engine.errors("cannot list containers"):
+    with engine.errors("list containers"):
         payload: list[dict[str, Any]] = engine.api.containers(
             all=all, limit=limit, size=size, filters=dict(filters or {}) or None, trunc=False
         )
@@ -61,7 +60,7 @@ def _stop_one(engine: Engine, arg: str, timeout: int | None, signal: str | None)
             if effective is None:
                 effective = ENGINE_DEFAULT_STOP_TIMEOUT
             deadline = None if effective < 0 else effective + STOP_DEADLINE_MARGIN
-            if signal and docker.utils.version_lt(api.api_version, "1.42"):
+            if signal and sdk.version_lt(api.api_version, "1.42"):
                 killed = _stop_by_signal(engine, cid, running, signal, effective, deadline)
                 return StopResult(arg, killed_after_timeout=killed, timeout=effective)
             params: dict[str, Any] = {}
@@ -71,15 +70,14 @@ def _stop_one(engine: Engine, arg: str, timeout: int | None, signal: str | None)
                 params["signal"] = signal
             # The SDK's stop() caps its HTTP deadline at its own default; dkr sets one above the stop timeout,
             # so a slow stop is never reported as a failure while the Engine is still waiting.
-            res = api._post(api._url("/containers/{0}/stop", cid), params=params, timeout=deadline)
-            api._raise_for_status(res)
+            sdk.post(api, "/containers/{0}/stop", cid, params=params, timeout=deadline)
             killed = False
             if running and not _is_kill(stop_signal):
                 after = api.inspect_container(cid)
                 killed = after["State"].get("ExitCode") == 137 and not after["State"].get("OOMKilled")
             return StopResult(arg, killed_after_timeout=killed, timeout=effective)
     except DkrError as exc:
-        return StopResult(arg, error=exc.message)
+        return StopResult(arg, error=exc)
 
 
 def _stop_by_signal(
@@ -130,9 +128,10 @@ def stop_many(
 
 def _active_state(engine: Engine, ref: str) -> str | None:
     """The state (running, paused, restarting) in which the Engine refuses removal without force, or None."""
-    try:
+    state = None
+    with engine.best_effort():
         state = engine.api.inspect_container(ref)["State"]
-    except docker.errors.APIError:
+    if state is None:
         return None
     if state.get("Paused"):
         return "paused"
@@ -152,12 +151,10 @@ def _remove_one(engine: Engine, arg: str, force: bool, volumes: bool) -> RemoveR
                 state = _active_state(engine, ref) if exc.status_code == 409 and not force else None
                 if state is None:
                     raise
-                return RemoveResult(arg, error=f"container is {state}: stop it first, or use -f to force it")
+                raise ContainerActive(ref, state) from exc
         return RemoveResult(arg)
-    except NotFound as exc:
-        return RemoveResult(arg, error=exc.message, not_found=True)
     except DkrError as exc:
-        return RemoveResult(arg, error=exc.message)
+        return RemoveResult(arg, error=exc)
 
 
 def remove_many(
@@ -179,7 +176,7 @@ class Demuxer:
     def __init__(self) -> None:
         self._buf = bytearray()
         #: set when the stream carried an error: the frames before it are still returned first
-        self.error: EngineError | None = None
+        self.error: StreamBroken | None = None
 
     def feed(self, data: bytes) -> LogBatch:
         self._buf += data
@@ -191,10 +188,10 @@ class Demuxer:
             payload = bytes(self._buf[8 : 8 + size])
             del self._buf[: 8 + size]
             if kind == 3:  # the Engine's own error, sent in-band once streaming has begun
-                self.error = EngineError(f"log stream: {payload.decode(errors='replace').strip()}")
+                self.error = StreamBroken(payload.decode(errors="replace").strip(), "read the log stream")
             elif kind not in (0, 1, 2):
-                self.error = EngineError(
-                    f"log stream: unrecognized stream {kind} (not a multiplexed stream?)"
+                self.error = StreamBroken(
+                    f"unrecognized stream {kind} (not a multiplexed stream?)", "read the log stream"
                 )
             elif payload:
                 frames.append((2 if kind == 2 else 1, payload))
@@ -228,25 +225,21 @@ def open_logs(
             params["since"] = since
         if until:
             params["until"] = until
-        extra: dict[str, Any] = {"timeout": None} if follow else {}  # a quiet container is not a timeout
-        res = api._get(api._url("/containers/{0}/logs", info["Id"]), params=params, stream=True, **extra)
-        api._raise_for_status(res)
+        # with -f a quiet container is not a timeout
+        res = sdk.get_stream(api, "/containers/{0}/logs", info["Id"], params=params, no_deadline=follow)
     return _read_logs(engine, res, tty)
 
 
 def _read_logs(engine: Engine, res: requests.Response, tty: bool) -> Iterator[LogBatch]:
     demux = None if tty else Demuxer()
     try:
-        with engine.errors("reading logs"):
-            try:
-                # a chunked body yields each chunk as the Engine flushes it: live output for -f
-                for data in res.raw.stream(65536, decode_content=False):
-                    batch = [(1, data)] if demux is None else demux.feed(data)
-                    if batch:
-                        yield batch
-                    if demux is not None and demux.error is not None:
-                        raise demux.error
-            except urllib3.exceptions.HTTPError as exc:
-                raise EngineError(f"the Engine closed the log stream: {exc}") from exc
+        with engine.errors("read the log stream"):
+            # a chunked body yields each chunk as the Engine flushes it: live output for -f
+            for data in res.raw.stream(65536, decode_content=False):
+                batch = [(1, data)] if demux is None else demux.feed(data)
+                if batch:
+                    yield batch
+                if demux is not None and demux.error is not None:
+                    raise demux.error
     finally:
         res.close()

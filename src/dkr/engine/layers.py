@@ -8,7 +8,6 @@ from typing import Any
 from dkr.build.dockerfile import KEYWORDS
 from dkr.build.record import last_build
 from dkr.engine.client import Engine
-from dkr.errors import NotFound
 from dkr.models.build import BuildStep
 from dkr.models.layers import ImageLayers, Layer
 
@@ -16,11 +15,8 @@ from dkr.models.layers import ImageLayers, Layer
 def image_layers(engine: Engine, image: str) -> ImageLayers:
     """GET /images/{image}/history (newest first from the Engine; returned oldest first), matched with the
     steps of dkr's last build of this image when one is on record."""
-    try:
-        with engine.errors():
-            payload: list[dict[str, Any]] = engine.api.history(image)
-    except NotFound as exc:
-        raise NotFound(exc.message, "dkr layers reads local images: build or pull it first.") from exc
+    with engine.errors("read its layers"):
+        payload: list[dict[str, Any]] = engine.api.history(image)
     layers = tuple(Layer.from_api(item) for item in reversed(payload))
     image_id = layers[-1].id if layers else ""
     return ImageLayers(image, image_id, layers, match_steps(layers, last_build(image_id)))

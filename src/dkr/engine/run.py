@@ -20,15 +20,25 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docker.errors
-import docker.utils
 import requests.exceptions
-from docker.utils.socket import SocketError
 
-from dkr.engine.client import Engine, api_message
-from dkr.errors import DkrError, ExitCode, NotFound
+from dkr.engine import sdk
+from dkr.engine.client import Engine
+from dkr.engine.errors import api_message, create_error, start_error
+from dkr.errors import (
+    DkrError,
+    ImageNotLocal,
+    ImageRefused,
+    ImageStillMissing,
+    NotFound,
+    NotReady,
+    PullFailed,
+    RunFailure,
+    WaitFailed,
+)
 from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
-from dkr.models.run import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
-from dkr.options.run import container_config, create_error, start_error
+from dkr.models.run import ImageInfo, PublishedPort, Readiness, ReadyHow, RunResult, RunSpec
+from dkr.options.run import container_config
 
 #: receives each decoded event of a pull (and dkr's own "Unable to find image" line, in the same shape)
 Progress = Callable[[dict[str, Any]], None]
@@ -52,24 +62,9 @@ PROBE_SETTLE = 0.15
 INTERRUPT_GRACE = 3.0
 
 
-class NotReady(DkrError):
-    """--wait gave up: the container exited, reported unhealthy, or did not answer in time (exit 1)."""
-
-    def __init__(
-        self, message: str, container: str, logs: tuple[str, ...] = (), timed_out: bool = False
-    ) -> None:
-        super().__init__(message)
-        #: the container's name (or short id), and its last output lines
-        self.container = container
-        self.logs = logs
-        self.timed_out = timed_out
-        #: set once run_detached has removed the container
-        self.removed = False
-
-
 @contextlib.contextmanager
-def _translated(engine: Engine, translate: Callable[[str], DkrError]) -> Iterator[None]:
-    """Engine errors -> `translate(message)`; connection trouble as engine.errors() reports it."""
+def _translated(engine: Engine, translate: Callable[[str], RunFailure]) -> Iterator[None]:
+    """The Engine's refusals -> `translate(its message)`; connection trouble as engine.errors() reports it."""
     with engine.errors():
         try:
             yield
@@ -91,12 +86,8 @@ def _full_ref(ref: str) -> str:
 def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> None:
     """Pull `ref`, reporting every event; a failure is docker's exit 125."""
 
-    def failed(message: str) -> DkrError:
-        return DkrError(
-            f"cannot pull image '{_full_ref(ref)}': {message}",
-            "Check the name and that the registry is reachable, or build the image locally.",
-            exit_code=ExitCode.RUN_FAILED,
-        )
+    def failed(message: str) -> PullFailed:
+        return PullFailed(_full_ref(ref), message)
 
     with _translated(engine, failed):
         for event in engine.api.pull(ref, stream=True, decode=True):
@@ -110,8 +101,8 @@ def _inspect_image(engine: Engine, ref: str) -> dict[str, Any] | None:
     """The image's inspect payload, or None when it is not here. Any other refusal (a malformed reference)
     is docker's exit 125."""
 
-    def refused(message: str) -> DkrError:
-        return DkrError(f"cannot use image '{ref}': {message}", exit_code=ExitCode.RUN_FAILED)
+    def refused(message: str) -> ImageRefused:
+        return ImageRefused(ref, message)
 
     with _translated(engine, refused):
         try:
@@ -131,19 +122,13 @@ def ensure_image(
     data = _inspect_image(engine, ref)
     if data is None:
         if policy != "missing" or is_image_id(ref):
-            raise DkrError(
-                f"no such image locally: {ref}",
-                "Build or pull it first, or run with --pull missing."
-                if policy == "never"
-                else "Check the image name or id.",
-                exit_code=ExitCode.RUN_FAILED,
-            )
+            raise ImageNotLocal(ref, policy)
         if progress:
             progress({"status": f"Unable to find image '{_full_ref(ref)}' locally"})
         pull_image(engine, ref, progress)
         data = _inspect_image(engine, ref)
         if data is None:
-            raise DkrError(f"image '{ref}' is still missing after the pull", exit_code=ExitCode.RUN_FAILED)
+            raise ImageStillMissing(ref)
     return ImageInfo.from_api(ref, data)
 
 
@@ -168,7 +153,7 @@ def remove_container(engine: Engine, cid: str) -> None:
     """Force-remove a container dkr created; tolerate it being gone or already on its way out (AutoRemove),
     and return only once it is gone, so that nothing is left behind when dkr exits."""
     api = engine.api
-    with engine.errors(f"cannot remove container {cid[:12]}"):
+    with engine.errors(f"remove container {cid[:12]}"):
         try:
             api.remove_container(cid, force=True, v=True)
         except docker.errors.NotFound:
@@ -176,7 +161,7 @@ def remove_container(engine: Engine, cid: str) -> None:
         except docker.errors.APIError as exc:
             if exc.status_code != 409:  # 409: removal already in progress
                 raise
-            with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+            with engine.best_effort():
                 api.wait(cid, timeout=30, condition="removed")
 
 
@@ -196,7 +181,7 @@ class _Output:
     """The container's output stream, attached BEFORE start as docker run does, so no line is missed."""
 
     def __init__(self, engine: Engine, cid: str) -> None:
-        with engine.errors("cannot attach to the container"):
+        with engine.errors("attach to the container"):
             self._stream = engine.api.attach(
                 cid, stdout=True, stderr=True, stream=True, logs=False, demux=True
             )
@@ -208,7 +193,7 @@ class _Output:
                     yield 1, out
                 if err:
                     yield 2, err
-        except (OSError, SocketError, docker.errors.DockerException, requests.exceptions.RequestException):
+        except sdk.STREAM_ERRORS:
             return  # closed under us (close() from another thread), a cut frame, or the Engine went away
 
     def close(self) -> None:
@@ -256,19 +241,19 @@ class _ExitWaiter:
     def __init__(self, engine: Engine, cid: str, removed: bool) -> None:
         api = engine.api
         self._engine = engine
-        with engine.errors("cannot wait for the container"):
+        with engine.errors("wait for the container"):
             condition = "removed" if removed else "next-exit"
-            url = api._url("/containers/{0}/wait", cid)
             # no deadline: a foreground container runs as long as it runs
-            self._res = api._post(url, params={"condition": condition}, stream=True, timeout=None)
-            api._raise_for_status(self._res)
+            self._res = sdk.post(
+                api, "/containers/{0}/wait", cid, params={"condition": condition}, stream=True, timeout=None
+            )
 
     def result(self) -> int:
-        with self._engine.errors("cannot read the container's exit code"):
+        with self._engine.errors("read the container's exit code"):
             data = self._res.json()
         error = (data.get("Error") or {}).get("Message")
         if error:
-            raise DkrError(f"waiting for the container failed: {error}", exit_code=ExitCode.RUN_FAILED)
+            raise WaitFailed(str(error))
         return int(data.get("StatusCode") or 0)
 
     def close(self) -> None:
@@ -281,7 +266,7 @@ class _ExitWaiter:
 
 def _started(engine: Engine, cid: str, spec: RunSpec, image: ImageInfo) -> RunResult:
     try:
-        with engine.errors("cannot inspect the container"):
+        with engine.errors("inspect the container"):
             info = engine.api.inspect_container(cid)
     except NotFound:  # --rm and it already exited: docker run -d succeeds all the same
         return RunResult(cid, spec.name or "", image)
@@ -321,10 +306,13 @@ def run_detached(
             result = dataclasses.replace(result, ready=ready)
     except BaseException as exc:  # a failed start/wait or Ctrl-C: remove what dkr created
         _close(tail, exit_waiter)
-        with contextlib.suppress(DkrError):
+        removed = True
+        try:
             remove_container(engine, cid)
-            if isinstance(exc, NotReady):
-                exc.removed = True
+        except DkrError:
+            removed = False
+        if removed and isinstance(exc, NotReady):
+            raise exc.after_removal() from exc.__cause__
         raise
     _close(tail, exit_waiter)
     return result
@@ -368,10 +356,9 @@ def _answering(targets: list[tuple[str, int]]) -> list[tuple[str, int]]:
 def _logs(engine: Engine, cid: str, tail: _LogTail | None) -> tuple[str, ...]:
     if tail is not None:
         return tail.lines()
-    try:
+    raw = b""
+    with engine.best_effort():
         raw = engine.api.logs(cid, stdout=True, stderr=True, tail=LOG_TAIL)
-    except (docker.errors.DockerException, requests.exceptions.RequestException):
-        return ()
     return tuple(bytes(raw).decode(errors="replace").splitlines()[-LOG_TAIL:])
 
 
@@ -394,7 +381,7 @@ def wait_until_ready(
     pending = dict(targets)
     while True:
         try:
-            with engine.errors("cannot inspect the container"):
+            with engine.errors("inspect the container"):
                 state = engine.api.inspect_container(container.id).get("State") or {}
         except NotFound:
             state = {"Running": False, "ExitCode": None}
@@ -404,31 +391,25 @@ def wait_until_ready(
             if code is None and exit_waiter is not None:  # already removed (--rm): ask the waiter
                 with contextlib.suppress(DkrError):
                     code = exit_waiter.result()
-            how = f"exited with code {code}" if code is not None else "exited"
-            raise NotReady(
-                f"container {name} {how} before it was ready", name, _logs(engine, container.id, tail)
-            )
+            raise NotReady(name, "exited", exit_code=code, logs=_logs(engine, container.id, tail))
         if health == "healthy":
             return Readiness("healthy", clock() - start)
         if health == "unhealthy":
-            raise NotReady(f"container {name} reported unhealthy", name, _logs(engine, container.id, tail))
+            raise NotReady(name, "unhealthy", logs=_logs(engine, container.id, tail))
         if health is None:
             for key in _answering(list(pending)):
                 del pending[key]
             if not pending:
-                how = "ports" if targets else "running"
+                how: ReadyHow = "ports" if targets else "running"
                 return Readiness(how, clock() - start, tuple(targets.values()))
         if clock() >= deadline:
-            if health is not None:
-                what = f"its health is still '{health}'"
-            else:
-                addresses = ", ".join(p.address for p in pending.values())
-                what = f"{addresses} did not answer"
             raise NotReady(
-                f"container {name} was not ready after {timeout:g}s: {what}",
                 name,
-                _logs(engine, container.id, tail),
-                timed_out=True,
+                "timeout",
+                logs=_logs(engine, container.id, tail),
+                timeout=timeout,
+                health=health,
+                pending=tuple(p.address for p in pending.values()),
             )
         time.sleep(max(0.0, min(POLL_INTERVAL, deadline - clock())))
 
@@ -457,7 +438,7 @@ class _Interrupts:
 
     def _act(self, count: int, signum: int) -> None:
         api = self.engine.api
-        with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+        with self.engine.best_effort():
             if count > 1:
                 self.notify(f"killing {self.name}")
                 api.kill(self.cid, "SIGKILL")
@@ -518,7 +499,7 @@ def run_foreground(
             # as SIGPIPE would end a local producer, rather than leave it running unseen
             output.close()
             waiter.close()
-            with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+            with engine.best_effort():
                 engine.api.kill(cid)
             raise
         code = waiter.result()

@@ -17,13 +17,13 @@ import socket
 import subprocess
 import tempfile
 import threading
-from typing import IO, Any
+from typing import IO
 
 import urllib3
 import urllib3.connection
 import urllib3.connectionpool
-from docker.transport.basehttpadapter import BaseHTTPAdapter
 
+from dkr.engine import sdk
 from dkr.hosts import SshTarget
 
 
@@ -109,23 +109,7 @@ class _SshPool(urllib3.connectionpool.HTTPConnectionPool):
         return _SshConnection(self._dialer, self._conn_timeout)
 
 
-class SshAdapter(BaseHTTPAdapter):  # type: ignore[misc]  # docker ships no type hints
-    """A requests adapter whose one pool dials through ssh (mounted like the SDK's unix-socket adapter)."""
-
-    def __init__(self, dialer: SshDialer, timeout: float | None, max_pool_size: int) -> None:
-        self.dialer = dialer
-        self._pool = _SshPool(dialer, timeout, max_pool_size)
-        super().__init__()
-
-    def get_connection(self, url: str, proxies: Any = None) -> _SshPool:
-        return self._pool
-
-    def request_url(self, request: Any, proxies: Any) -> str:
-        # the host part is a placeholder; proxies make no sense through ssh (as in the SDK's unix adapter)
-        path: str = request.path_url
-        return path
-
-    def close(self) -> None:
-        super().close()
-        self._pool.close()
-        self.dialer.close()
+def ssh_adapter(dialer: SshDialer, timeout: float | None, max_pool_size: int) -> sdk.PoolAdapter:
+    """A requests adapter whose one pool dials through ssh (mounted like the SDK's unix-socket adapter);
+    closing it ends the ssh processes."""
+    return sdk.PoolAdapter(_SshPool(dialer, timeout, max_pool_size), dialer.close)

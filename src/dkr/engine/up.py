@@ -4,19 +4,15 @@ containers' `stop_many`; what is new here is the order and the rule of which con
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import docker.errors
-import requests.exceptions
 
 from dkr.engine.build import EventHandler, build
 from dkr.engine.client import Engine
 from dkr.engine.containers import stop_many
 from dkr.engine.run import Notify, ensure_image, remove_container, run_detached
-from dkr.errors import Conflict, DkrError, ExitCode
+from dkr.errors import DkrError, ExitCode, NameTaken, NoSuchContainer, StopFailed
 from dkr.models.build import BuildResult
 from dkr.models.run import PublishedPort
 from dkr.models.up import UpRequest, UpResult
@@ -41,11 +37,11 @@ class _Holder:
 
 
 def _holder(engine: Engine, name: str) -> _Holder | None:
-    with engine.errors(f"cannot inspect container {name}"):
-        try:
+    try:
+        with engine.errors(f"inspect container {name}"):
             info = engine.api.inspect_container(name)
-        except docker.errors.NotFound:
-            return None
+    except NoSuchContainer:
+        return None
     if str(info.get("Name") or "").removeprefix("/") != name:
         return None  # the Engine matched an id prefix: no container has this name
     running = bool((info.get("State") or {}).get("Running"))
@@ -66,11 +62,7 @@ def _holder(engine: Engine, name: str) -> _Holder | None:
 def _check_replaceable(holder: _Holder | None, name: str, replace: bool) -> None:
     if holder is None or holder.ours or replace:
         return
-    raise Conflict(
-        f"the name '{name}' is taken by container {holder.short_id}, which dkr up did not create",
-        f"dkr up replaces only its own containers: remove that one (dkr rm -f {name}), choose another "
-        "--name, or pass --replace to replace it.",
-    )
+    raise NameTaken(name, holder.id)
 
 
 def up(
@@ -80,6 +72,7 @@ def up(
     on_event: EventHandler,
     on_built: Callable[[BuildResult], None],
     notify: Notify,
+    on_killed: Callable[[str, float | None], None],
 ) -> UpResult:
     """Build, then (only if the build succeeded) stop and remove the container of that name and start one of
     the new image, waiting until it answers. A failed or interrupted build leaves the old container as it
@@ -102,31 +95,34 @@ def up(
         previous = holder.ports if holder is not None else ()
         spec = dataclasses.replace(spec, publish=default_publish(image.exposed, previous, spec.publish_ip))
     if holder is not None:
-        _retire(engine, holder, name, notify)
+        _retire(engine, holder, name, notify, on_killed)
     try:
         started = run_detached(engine, spec, image, wait_timeout=request.wait_timeout, notify=notify)
     except DkrError as exc:
         # docker run's 125-127 are run's own; for dkr up a container that does not start is a failure (1)
-        if exc.exit_code != ExitCode.FAILURE:
-            exc.exit_code = ExitCode.FAILURE
-        raise
+        if exc.exit_code == ExitCode.FAILURE:
+            raise
+        raise exc.with_exit_code(ExitCode.FAILURE) from exc.__cause__
     if holder is not None and holder.image != image.id:
         _prune(engine, holder.image)
     return UpResult(built, started, holder.id if holder is not None else None)
 
 
-def _retire(engine: Engine, holder: _Holder, name: str, notify: Notify) -> None:
+def _retire(
+    engine: Engine,
+    holder: _Holder,
+    name: str,
+    notify: Notify,
+    on_killed: Callable[[str, float | None], None],
+) -> None:
     """Stop the container (its own stop signal and timeout, as dkr stop) and remove it."""
     notify(f"replacing {name} ({holder.short_id})")
     if holder.running:
         stopped = next(iter(stop_many(engine, [holder.id])))
         if stopped.error:
-            raise DkrError(f"cannot stop {name} ({holder.short_id}) to replace it: {stopped.error}")
+            raise StopFailed(name, holder.id, stopped.error)
         if stopped.killed_after_timeout:
-            notify(
-                f"note: {name} did not exit on its stop signal within {stopped.timeout:g}s and was killed "
-                "(its PID 1 ignores the signal)"
-            )
+            on_killed(name, stopped.timeout)
     remove_container(engine, holder.id)
 
 
@@ -134,7 +130,7 @@ def _prune(engine: Engine, image: str) -> None:
     """Remove the replaced container's image if dkr up built it and nothing names or uses it any more (the
     tag moved to the new build), so that a day of edits leaves no pile of untagged images. Its layers that
     the new image shares stay: the Engine removes only what no other image needs."""
-    with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+    with engine.best_effort():
         info = engine.api.inspect_image(image)
         labels = (info.get("Config") or {}).get("Labels") or {}
         if info.get("RepoTags") or UP_LABEL not in labels:

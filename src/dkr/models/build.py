@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: why the layer cache broke at a step
+CacheBreak = Literal[
+    "no-cache",
+    "files-changed",
+    "instruction-changed",
+    "new-step",
+    "build-args",
+    "base-changed",
+    "pulled",
+    "no-record",
+    "unknown",
+]
 
 
 @dataclass(frozen=True)
@@ -67,9 +80,7 @@ class CacheExplanation:
 
     #: the first step that ran
     step: BuildStep
-    #: no-cache | files-changed | instruction-changed | new-step | build-args | base-changed | pulled |
-    #: no-record | unknown
-    reason: str
+    reason: CacheBreak
     #: the reason in words, e.g. "1 file changed (server.js)"
     detail: str
     #: steps after it that ran as well

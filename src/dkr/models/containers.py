@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dkr.errors import DkrError, NoSuchObject
+
 
 @dataclass(frozen=True)
 class PortBinding:
@@ -90,7 +92,8 @@ class StopResult:
     """The outcome of stopping one container argument."""
 
     arg: str
-    error: str | None = None
+    #: why it could not be stopped (words: dkr.render.errors)
+    error: DkrError | None = None
     #: True when the container ignored the stop signal and the Engine killed it after the timeout
     killed_after_timeout: bool = False
     timeout: float | None = None
@@ -101,6 +104,10 @@ class RemoveResult:
     """The outcome of removing one container argument."""
 
     arg: str
-    error: str | None = None
-    #: the container does not exist (with -f docker reports it but does not fail)
-    not_found: bool = False
+    #: why it could not be removed (words: dkr.render.errors)
+    error: DkrError | None = None
+
+    @property
+    def not_found(self) -> bool:
+        """The container does not exist (with -f docker reports it but does not fail)."""
+        return isinstance(self.error, NoSuchObject)

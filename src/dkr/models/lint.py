@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -12,7 +14,7 @@ class Finding:
 
     rule: str  # "DKR001"
     name: str  # "cache-order"
-    severity: str  # "error" | "warning" | "info"
+    severity: Severity
     line: int
     message: str
     fix: str

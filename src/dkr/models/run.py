@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: docker run --pull
+PullPolicy = Literal["missing", "never", "always"]
+PULL_POLICIES: tuple[PullPolicy, ...] = ("missing", "never", "always")
+#: how --wait knew the container was ready
+ReadyHow = Literal["healthy", "ports", "running"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ class RunSpec:
     publish_ip: str = "127.0.0.1"
     env: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
-    pull: str = "missing"  # missing | never | always
+    pull: PullPolicy = "missing"
     init: bool = False
     workdir: str | None = None
     auto_remove: bool = False
@@ -136,6 +142,6 @@ class Readiness:
 
     #: "healthy" (the HEALTHCHECK said so), "ports" (every published TCP port answered) or "running" (nothing
     #: to wait for: no HEALTHCHECK and no published TCP port)
-    how: str
+    how: ReadyHow
     seconds: float
     ports: tuple[PublishedPort, ...] = ()

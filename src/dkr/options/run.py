@@ -1,5 +1,5 @@
-"""Pure: `dkr run`'s rules. Option values checked as docker/cli checks them (before any Engine call), and
-the Engine's create/start errors read into docker's exit codes and one clear line.
+"""Pure: `dkr run`'s rules. Option values checked as docker/cli checks them (before any Engine call), and the
+create request they make. (The Engine's create/start refusals are read in dkr.engine.errors.)
 
 Standard library only, no I/O: the command reads env files and hands their bytes in.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from dkr.errors import DkrError, ExitCode, UsageError
+from dkr.errors import UsageError
 from dkr.grammars.ports import (
     exposed_ports,
     parse_publish_specs,
@@ -18,9 +18,7 @@ from dkr.grammars.ports import (
     publish_ip,
     with_default_ip,
 )
-from dkr.models.run import ImageInfo, RunSpec
-
-PULL_POLICIES = ("missing", "never", "always")
+from dkr.models.run import PULL_POLICIES, ImageInfo, PullPolicy, RunSpec
 
 #: moby's validContainerNamePattern (daemon/names): at least two characters
 _NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -112,10 +110,11 @@ def check_workdir(workdir: str | None) -> str | None:
     return workdir
 
 
-def check_pull(value: str) -> str:
-    if value not in PULL_POLICIES:
-        raise UsageError(f"invalid --pull '{value}' (expected missing, never or always)", "run")
-    return value
+def check_pull(value: str) -> PullPolicy:
+    for policy in PULL_POLICIES:
+        if value == policy:
+            return policy
+    raise UsageError(f"invalid --pull '{value}' (expected missing, never or always)", "run")
 
 
 def run_spec(
@@ -182,80 +181,3 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
         "Tty": False,
         "HostConfig": host,
     }
-
-
-# --- Engine errors -> docker's exit codes ---------------------------------------------------------------
-
-_EXEC = re.compile(r'exec: "([^"]*)"')
-_LISTEN = re.compile(r"listen (?:tcp|udp|sctp)[46]? (\S+): bind: (.+?)(?:$|: unknown)")
-_ALLOCATED = re.compile(r"Bind for (\S+) failed: port is already allocated")
-_NAME_IN_USE = re.compile(r'container name "/?([^"]+)" is already in use by container "([0-9a-f]+)"')
-
-
-def exit_code_for(message: str) -> int:
-    """docker/cli's toStatusError (cli/command/container/run.go): 127 when the command is not found, 126 when
-    it cannot be invoked, else 125. It reads the Engine's message the same way."""
-    if any(
-        needle in message
-        for needle in (
-            "executable file not found",
-            "no such file or directory",
-            "system cannot find the file",
-        )
-    ):
-        return ExitCode.COMMAND_NOT_FOUND
-    if "permission denied" in message or "is a directory" in message:
-        return ExitCode.CANNOT_INVOKE
-    return ExitCode.RUN_FAILED
-
-
-def start_error(message: str, command: tuple[str, ...] = ()) -> DkrError:
-    """The error for a container that was created but did not start, naming the cause (the host port, the
-    command) with docker's exit code."""
-    code = exit_code_for(message)
-    exe = _EXEC.search(message)
-    cmd = exe.group(1) if exe else (command[0] if command else "")
-    if code == ExitCode.COMMAND_NOT_FOUND and cmd:
-        where = "in the image's PATH" if "executable file not found" in message else "in the image"
-        return DkrError(f"command not found: '{cmd}' does not exist {where}", exit_code=code)
-    if code == ExitCode.CANNOT_INVOKE and cmd:
-        why = (
-            "it is a directory"
-            if "is a directory" in message
-            else "permission denied: not an executable file"
-        )
-        return DkrError(f"command cannot be invoked: '{cmd}' ({why})", exit_code=code)
-    taken = _ALLOCATED.search(message)
-    if taken:
-        return DkrError(
-            f"cannot start container: host port {taken.group(1)} is already in use (by another container)",
-            "Publish on another host port (-p OTHER:PORT), or stop the container that holds it.",
-            exit_code=code,
-        )
-    listen = _LISTEN.search(message)
-    if listen:
-        address, why = listen.groups()
-        if "already in use" in why:
-            return DkrError(
-                f"cannot start container: host port {address} is already in use",
-                "Publish on another host port (-p OTHER:PORT), or stop whatever listens there.",
-                exit_code=code,
-            )
-        return DkrError(f"cannot start container: cannot publish on {address}: {why}", exit_code=code)
-    return DkrError(f"cannot start container: {message}", exit_code=code)
-
-
-def create_error(message: str, command: tuple[str, ...] = ()) -> DkrError:
-    """The error for a container the Engine would not create."""
-    in_use = _NAME_IN_USE.search(message)
-    if in_use:
-        name, holder = in_use.groups()
-        return DkrError(
-            f"the container name '{name}' is already in use by container {holder[:12]}",
-            f"Remove that container (dkr rm -f {name}) or choose another --name.",
-            exit_code=ExitCode.RUN_FAILED,
-        )
-    code = exit_code_for(message)
-    if code != ExitCode.RUN_FAILED:
-        return start_error(message, command)
-    return DkrError(f"cannot create container: {message}", exit_code=code)

@@ -24,6 +24,7 @@ from dkr.models.build import (
     StepOutput,
     StepStarted,
 )
+from dkr.models.output import OutputFormat
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -195,9 +196,9 @@ def render_hints(hints: Sequence[str]) -> None:
         render.hint(line)
 
 
-def render_result(result: BuildResult, as_json: bool) -> None:
+def render_result(result: BuildResult, fmt: OutputFormat) -> None:
     """stdout: the image id alone (`IMG=$(dkr build .)`), or the contract's JSON object."""
-    if as_json:
+    if fmt.json:
         render.result(json.dumps(result.to_json()))
     else:
         render.result(result.id)

@@ -9,7 +9,7 @@ from dkr import render
 from dkr.fields.containers import DEFAULT_COLUMNS, TABLE_HEADERS, container_fields, truncate_id
 from dkr.fields.ports import displayable_ports, merge_twins
 from dkr.models.containers import Container
-from dkr.options.common import OutputFormat
+from dkr.models.output import OutputFormat
 from dkr.render.listing import Row, render_listing
 
 

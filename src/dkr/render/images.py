@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dkr import render
 from dkr.fields.images import DEFAULT_COLUMNS, DIGEST_COLUMNS, TABLE_HEADERS, image_fields, image_rows
 from dkr.models.images import Image
-from dkr.options.common import OutputFormat
+from dkr.models.output import OutputFormat
 from dkr.render.listing import render_listing
 
 

@@ -11,6 +11,7 @@ from dkr import render
 from dkr.fields.containers import ellipsis, truncate_id
 from dkr.grammars.units import human_size
 from dkr.models.layers import ImageLayers
+from dkr.models.output import OutputFormat
 
 #: how many of the biggest layers are highlighted on a terminal
 HIGHLIGHT = 3
@@ -58,8 +59,8 @@ def biggest(result: ImageLayers, n: int = HIGHLIGHT) -> list[int]:
     return [i for i in ranked[:n] if result.layers[i].size >= floor]
 
 
-def render_layers(result: ImageLayers, fmt: str) -> None:
-    if fmt == "json":
+def render_layers(result: ImageLayers, fmt: OutputFormat) -> None:
+    if fmt.json:
         render.result(json.dumps(layers_json(result), ensure_ascii=False))
         return
     rows = layer_rows(result)

@@ -9,10 +9,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from dkr import render
-from dkr.models.lint import LintReport
+from dkr.models.lint import LintReport, Severity
+from dkr.models.output import OutputFormat
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_NOUNS = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+_NOUNS: dict[Severity, tuple[str, str]] = {
+    "error": ("error", "errors"),
+    "warning": ("warning", "warnings"),
+    "info": ("note", "notes"),
+}
 
 
 def lint_json(reports: Sequence[LintReport]) -> dict[str, Any]:
@@ -31,11 +36,11 @@ def lint_json(reports: Sequence[LintReport]) -> dict[str, Any]:
     }
 
 
-def render_lint(reports: Sequence[LintReport], fmt: str) -> None:
+def render_lint(reports: Sequence[LintReport], fmt: OutputFormat) -> None:
     for r in reports:
         if r.error:
             render.error(r.error)
-    if fmt == "json":
+    if fmt.json:
         render.result(json.dumps(lint_json(reports), ensure_ascii=False))
         return
     s = render.streams()

@@ -8,7 +8,7 @@ from typing import Any
 from dkr import render
 from dkr.fields.containers import go_json
 from dkr.grammars.gotemplate import tabwrite
-from dkr.options.common import OutputFormat
+from dkr.models.output import OutputFormat
 
 #: One row: its fields (docker's keys and value forms) and the labels `{{.Label "k"}}` reads.
 Row = tuple[Mapping[str, Any], Mapping[str, str]]

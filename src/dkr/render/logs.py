@@ -1,30 +1,56 @@
-"""Container output: each batch written as it arrives, stdout's bytes to stdout and stderr's to stderr."""
+"""A container's own output (logs, a foreground run): its stdout's bytes to dkr's stdout and its stderr's to
+dkr's stderr, as they arrive."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable
 from typing import TextIO
 
 from dkr import render
 
 
-def _write(stream: TextIO, data: bytes) -> None:
-    buffer = getattr(stream, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)  # the container's bytes as they are, whatever their encoding
-    else:  # a text-only stream (tests capture into StringIO)
-        stream.write(data.decode(errors="replace"))
+class ContainerOutput:
+    """Writes the container's stdout (1) to dkr's stdout and its stderr (2) to dkr's stderr. Bytes go to the
+    stream's binary buffer when there is one (the container's bytes as they are, whatever their encoding);
+    a text-only stream (tests capture into StringIO) gets them decoded incrementally, so a character split
+    across two frames stays whole."""
+
+    def __init__(self) -> None:
+        self._decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
+
+    @staticmethod
+    def _target(stream: int) -> TextIO:
+        s = render.streams()
+        return s.err if stream == 2 else s.out
+
+    def write(self, stream: int, data: bytes) -> None:
+        target = self._target(stream)
+        buffer = getattr(target, "buffer", None)
+        if buffer is not None:
+            target.flush()  # whatever dkr itself wrote there first
+            buffer.write(data)
+        else:
+            target.write(self._decoders[stream].decode(data))
+
+    def flush(self, *streams: int) -> None:
+        for stream in streams or (1, 2):
+            target = self._target(stream)
+            buffer = getattr(target, "buffer", None)
+            (buffer or target).flush()
+
+    def __call__(self, stream: int, data: bytes) -> None:
+        """One frame, written and flushed (a foreground run is live)."""
+        self.write(stream, data)
+        self.flush(stream)
 
 
 def write_output(batches: Iterable[list[tuple[int, bytes]]]) -> None:
-    """Copy (stream, bytes) batches to stdout (1) and stderr (2), flushing after each batch so that
-    `-f` is live and the two streams interleave as the container wrote them."""
-    s = render.streams()
-    s.out.flush()
-    s.err.flush()
+    """Copy (stream, bytes) batches to stdout and stderr, flushing after each batch so that `-f` is live
+    and the two streams interleave as the container wrote them."""
+    output = ContainerOutput()
+    output.flush()
     for batch in batches:
         for kind, data in batch:
-            _write(s.err if kind == 2 else s.out, data)
-        for stream in (s.out, s.err):
-            buffer = getattr(stream, "buffer", None)
-            (buffer or stream).flush()
+            output.write(kind, data)
+        output.flush()

@@ -5,7 +5,6 @@ stdout carries only the container id (-d) or the container's own stdout (foregro
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,32 +12,11 @@ from dkr import render
 from dkr.models.run import ImageInfo, PortMapping, Readiness, RunResult
 
 if TYPE_CHECKING:
-    from dkr.engine.run import NotReady
+    from dkr.errors import NotReady
 
 #: pull statuses worth a line when output is plain; the rest ("Downloading", "Extracting", ...) are progress
 #: ticks that would flood a log
 _PULL_MILESTONES = ("Pulling fs layer", "Already exists", "Pull complete")
-
-
-class ContainerOutput:
-    """Writes the container's stdout to dkr's stdout and its stderr to dkr's stderr, as it arrives. Bytes go
-    to the stream's binary buffer when there is one; otherwise they are decoded incrementally (a character
-    split across two frames stays whole)."""
-
-    def __init__(self) -> None:
-        self._decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
-
-    def __call__(self, stream: int, data: bytes) -> None:
-        s = render.streams()
-        target = s.out if stream == 1 else s.err
-        buffer = getattr(target, "buffer", None)
-        if buffer is not None:
-            target.flush()
-            buffer.write(data)
-            buffer.flush()
-            return
-        target.write(self._decoders[stream].decode(data))
-        target.flush()
 
 
 def pull_progress() -> Callable[[dict[str, Any]], None]:
@@ -103,14 +81,11 @@ def ready(readiness: Readiness) -> None:
 
 
 def not_ready(exc: NotReady) -> None:
-    """A failed --wait: the container's last lines on stderr, and the hint under the error that follows."""
+    """A failed --wait: the container's last lines on stderr, before the error line that follows (whose
+    words, hint included, are dkr.render.errors')."""
     if exc.logs:
         render.note(f"last output of {exc.container}:")
         for line in exc.logs:
             render.note(f"  | {line}")
     else:
         render.note(f"({exc.container} wrote no output)")
-    hint = "dkr removed it; its last output is above." if exc.removed else "Its last output is above."
-    if exc.timed_out:
-        hint += " Raise --wait-timeout if it needs longer."
-    exc.hint = hint

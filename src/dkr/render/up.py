@@ -12,6 +12,7 @@ from dkr.models.run import PortMapping
 from dkr.models.up import UpResult
 from dkr.render.build import BuildView, render_summary
 from dkr.render.run import all_interfaces, started
+from dkr.render.stop import killed_after_timeout
 
 
 class UpView:
@@ -53,6 +54,10 @@ class UpView:
     def note(self, line: str) -> None:
         self._end_build()
         render.note(line)
+
+    def killed(self, name: str, timeout: float | None) -> None:
+        self._end_build()
+        killed_after_timeout(name, timeout)
 
 
 def render_up(result: UpResult) -> None:

@@ -17,6 +17,7 @@ from dkr.build.record import last_build
 from dkr.engine.layers import match_steps
 from dkr.models.build import BuildStep
 from dkr.models.layers import ImageLayers, Layer, instruction_of
+from dkr.models.output import FormatKind, OutputFormat
 from dkr.render.layers import biggest, layers_json, render_layers
 from tests.helpers import assert_one_line_error, run_dkr
 from tests.unit.fake_engine import FakeEngine
@@ -157,11 +158,11 @@ def test_last_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert last_build(IMAGE_ID) is None
 
 
-def draw(result: ImageLayers, fmt: str = "table", tty: bool = False) -> tuple[str, str]:
+def draw(result: ImageLayers, fmt: FormatKind = "table", tty: bool = False) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     render.use_streams(render.Streams(out, err, out_tty=tty, err_tty=tty, color=tty))
     try:
-        render_layers(result, fmt)
+        render_layers(result, OutputFormat(fmt))
     finally:
         render.use_streams(None)
     return out.getvalue(), err.getvalue()

@@ -118,7 +118,7 @@ def test_logs_engine_error_in_band(fake: FakeEngine) -> None:
     res = run_dkr("logs", "web")
     assert res.code == ExitCode.FAILURE
     assert res.out == "partial\n"  # what came before the error is kept
-    assert res.err_lines == ["dkr: error: log stream: error from daemon in stream: boom"]
+    assert res.err_lines == ["dkr: error: cannot read the log stream: error from daemon in stream: boom"]
 
 
 def test_logs_missing_container(fake: FakeEngine) -> None:

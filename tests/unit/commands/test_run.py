@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from dkr.engine import run as core
+from dkr.errors import NotReady
 from dkr.models.run import ImageInfo, PublishedPort, Readiness, RunResult, RunSpec
 from tests.helpers import assert_one_line_error, run_dkr
 
@@ -101,19 +102,27 @@ def test_wait_passes_the_timeout_and_reports(calls: list[Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("removed", "timed_out", "hint"),
+    ("why", "line", "hint"),
     [
-        (True, False, "dkr removed it; its last output is above."),
-        (True, True, "dkr removed it; its last output is above. Raise --wait-timeout if it needs longer."),
+        (
+            "exited",
+            "container web exited with code 3 before it was ready",
+            "dkr removed it; its last output is above.",
+        ),
+        (
+            "timeout",
+            "container web was not ready after 2s: 127.0.0.1:8080 did not answer",
+            "dkr removed it; its last output is above. Raise --wait-timeout if it needs longer.",
+        ),
     ],
 )
 def test_not_ready_shows_the_last_lines_then_one_error(
-    monkeypatch: pytest.MonkeyPatch, removed: bool, timed_out: bool, hint: str
+    monkeypatch: pytest.MonkeyPatch, why: str, line: str, hint: str
 ) -> None:
     def detached(*_a: Any, **_kw: Any) -> Any:
-        exc = core.NotReady("container web was not ready", "web", ("a", "b"), timed_out=timed_out)
-        exc.removed = removed
-        raise exc
+        raise NotReady(
+            "web", why, logs=("a", "b"), exit_code=3, timeout=2, pending=("127.0.0.1:8080",), removed=True
+        )
 
     monkeypatch.setattr(core, "run_detached", detached)
     res = run_dkr(*NOWHERE, "run", "-d", "--wait", "--name", "web", "img")
@@ -123,7 +132,7 @@ def test_not_ready_shows_the_last_lines_then_one_error(
         "last output of web:",
         "  | a",
         "  | b",
-        "dkr: error: container web was not ready",
+        f"dkr: error: {line}",
         hint,
     ]
 

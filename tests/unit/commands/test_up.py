@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dkr.engine import up as core
-from dkr.engine.run import NotReady
-from dkr.errors import DkrError, ExitCode, UsageError
+from dkr.errors import DkrError, ExitCode, NotReady, UsageError
 from dkr.models.build import BuildResult, BuildStep, ContextReady
 from dkr.models.run import ImageInfo, PortMapping, PublishedPort, Readiness, RunResult
 from dkr.models.up import UpRequest, UpResult
@@ -193,7 +192,9 @@ def _result(ports: tuple[PublishedPort, ...] = (kept(80, "127.0.0.1", 8080),)) -
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[UpRequest]:
     seen: list[UpRequest] = []
 
-    def fake_up(engine: Any, request: UpRequest, *, on_event: Any, on_built: Any, notify: Any) -> UpResult:
+    def fake_up(
+        engine: Any, request: UpRequest, *, on_event: Any, on_built: Any, notify: Any, on_killed: Any
+    ) -> UpResult:
         seen.append(request)
         on_event(ContextReady("/w/app", 3, 1200))
         result = _result()
@@ -241,9 +242,7 @@ def test_a_port_on_every_interface_is_noted(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_not_ready_shows_the_last_lines_then_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_up(*_a: Any, **_kw: Any) -> UpResult:
-        exc = NotReady("container app exited with code 1 before it was ready", "app", ("boom",))
-        exc.removed = True
-        raise exc
+        raise NotReady("app", "exited", logs=("boom",), exit_code=1, removed=True)
 
     monkeypatch.setattr(core, "up", fake_up)
     res = run_dkr(*NOWHERE, "up", "--name", "app")
@@ -267,7 +266,9 @@ def test_not_ready_shows_the_last_lines_then_one_error(monkeypatch: pytest.Monke
 def test_a_failed_build_says_the_old_container_still_runs(
     monkeypatch: pytest.MonkeyPatch, raised: BaseException, code: int, last: str
 ) -> None:
-    def fake_up(engine: Any, request: UpRequest, *, on_event: Any, on_built: Any, notify: Any) -> UpResult:
+    def fake_up(
+        engine: Any, request: UpRequest, *, on_event: Any, on_built: Any, notify: Any, on_killed: Any
+    ) -> UpResult:
         on_event(ContextReady("/w/app", 3, 1200))
         notify("app (dddddddddddd) still runs its previous image: nothing was replaced")
         raise raised

@@ -12,8 +12,9 @@ import ssl
 import pytest
 import requests.exceptions
 
-from dkr.engine.client import unreachable
+from dkr.engine.errors import unreachable
 from dkr.hosts import TLS, Endpoint
+from dkr.render.errors import describe
 
 PLAIN = Endpoint("tcp://10.0.0.1:2375", "DOCKER_HOST")
 TLS_EP = Endpoint(
@@ -125,14 +126,14 @@ def test_unreachable_names_endpoint_reason_and_what_to_check(
     endpoint: Endpoint, exc: BaseException, reason: str, hint: str
 ) -> None:
     err = unreachable(endpoint, exc)
-    assert err.message.startswith(f"cannot connect to the Docker Engine at {endpoint.describe()}: ")
-    assert reason in err.message
-    assert err.hint and hint in err.hint
-    assert "refused" not in err.message or "refused the client certificate" in err.message
+    assert describe(err)[0].startswith(f"cannot connect to the Docker Engine at {endpoint.describe()}: ")
+    assert reason in describe(err)[0]
+    assert describe(err)[1] and hint in describe(err)[1]
+    assert "refused" not in describe(err)[0] or "refused the client certificate" in describe(err)[0]
 
 
 def test_ssh_says_what_ssh_said() -> None:
     err = unreachable(
         SSH, wrapped(http.client.RemoteDisconnected()), "me@box: Permission denied (publickey)."
     )
-    assert err.message.endswith(": me@box: Permission denied (publickey).")
+    assert describe(err)[0].endswith(": me@box: Permission denied (publickey).")

@@ -9,7 +9,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from dkr.engine import run as core
 from dkr.engine.client import Engine
 from dkr.hosts import Endpoint
 from dkr.models.run import ImageInfo, PublishedPort, RunResult
+from tests.unit.fake_engine import FakeEngine
 
 DATA = Path(__file__).parents[1] / "data"
 CONTAINER = json.loads((DATA / "run_container_inspect.json").read_text())
@@ -105,7 +106,7 @@ def test_probe(server: Any, mode: str, answers: bool) -> None:
     assert core.probe("127.0.0.1", server(mode).port, settle=0.3) is answers
 
 
-def test_probe_nothing_listening() -> None:
+def test_probe_nothing_listening(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     assert core.probe("127.0.0.1", closed_port()) is False
 
 
@@ -113,34 +114,42 @@ def test_probe_nothing_listening() -> None:
 
 
 class FakeAPI:
-    """Answers inspect_container from a list of states (the last one repeats) and logs from a list."""
+    """The one fake Engine (tests.unit.fake_engine), answering a container's inspect from a list of states
+    (the last one repeats; None is "no such container") and its logs from recorded output."""
 
     def __init__(
         self, states: list[dict[str, Any] | None], logs: bytes = b"booting\nlistening soon\n"
     ) -> None:
         self.states = states
         self.calls = 0
-        self._logs = logs
+        self.logs = logs
 
-    def inspect_container(self, cid: str) -> dict[str, Any]:
+    def inspect(self, *_args: Any) -> tuple[int, Any]:
         state = self.states[min(self.calls, len(self.states) - 1)]
         self.calls += 1
         if state is None:
-            import docker.errors
-
-            raise docker.errors.NotFound("no such container")
+            return 404, {"message": "No such container: web"}
         info = copy.deepcopy(CONTAINER)
         info["State"] = state
-        return info
+        info["Config"]["Tty"] = False  # the recording kept only the fields --wait reads; logs() asks this
+        return 200, info
 
-    def logs(self, cid: str, **_kw: Any) -> bytes:
-        return self._logs
+    def serve(self, engine: FakeEngine) -> None:
+        engine.route("GET", r"/containers/[^/]+/json", self.inspect)
+        # a TTY-less container's logs are multiplexed: one stdout frame
+        frame = struct.pack(">BxxxL", 1, len(self.logs)) + self.logs
+        engine.route("GET", r"/containers/[^/]+/logs", lambda *_a: (200, frame))
 
 
-def fake_engine(api: FakeAPI) -> Engine:
-    engine = Engine(Endpoint("unix:///nonexistent.sock", "default"))
-    engine._api = api  # type: ignore[assignment]  # a stand-in for docker.APIClient
-    return engine
+@pytest.fixture
+def fake_engine(tmp_path: Path) -> Iterator[Callable[[FakeAPI], Engine]]:
+    with FakeEngine(tmp_path / "engine.sock") as fake:
+
+        def connect(api: FakeAPI) -> Engine:
+            api.serve(fake)
+            return Engine(Endpoint(fake.url, "default"))
+
+        yield connect
 
 
 RUNNING = {"Running": True, "Status": "running", "ExitCode": 0}
@@ -150,7 +159,9 @@ def result(*ports: PublishedPort) -> RunResult:
     return RunResult("c" * 64, "web", ImageInfo("sha256:1", "img"), ports)
 
 
-def test_waits_for_an_app_that_listens_late_behind_the_proxy(server: Any) -> None:
+def test_waits_for_an_app_that_listens_late_behind_the_proxy(
+    server: Any, fake_engine: Callable[[FakeAPI], Engine]
+) -> None:
     srv = server("proxy-refused", ready_after=1.0)
     ready = core.wait_until_ready(
         fake_engine(FakeAPI([RUNNING])), result(PublishedPort(80, "tcp", "127.0.0.1", srv.port)), 10
@@ -160,7 +171,9 @@ def test_waits_for_an_app_that_listens_late_behind_the_proxy(server: Any) -> Non
     assert srv.ready_at is not None and time.monotonic() >= srv.ready_at
 
 
-def test_every_port_must_answer_and_udp_is_not_probed(server: Any) -> None:
+def test_every_port_must_answer_and_udp_is_not_probed(
+    server: Any, fake_engine: Callable[[FakeAPI], Engine]
+) -> None:
     quiet = server("quiet")
     late = server("proxy-refused", ready_after=0.6)
     ports = (
@@ -173,32 +186,34 @@ def test_every_port_must_answer_and_udp_is_not_probed(server: Any) -> None:
     assert time.monotonic() >= late.ready_at
 
 
-def test_timeout_names_the_silent_address_and_shows_the_logs() -> None:
+def test_timeout_names_the_silent_address_and_shows_the_logs(
+    fake_engine: Callable[[FakeAPI], Engine],
+) -> None:
     port = closed_port()
     with pytest.raises(core.NotReady) as err:
         core.wait_until_ready(
             fake_engine(FakeAPI([RUNNING])), result(PublishedPort(80, "tcp", "127.0.0.1", port)), 0.5
         )
-    assert err.value.message == f"container web was not ready after 0.5s: 127.0.0.1:{port} did not answer"
+    assert str(err.value) == f"container web was not ready after 0.5s: 127.0.0.1:{port} did not answer"
     assert err.value.logs == ("booting", "listening soon")
     assert err.value.exit_code == 1
 
 
-def test_exit_before_ready() -> None:
+def test_exit_before_ready(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     api = FakeAPI([RUNNING, {"Running": False, "Status": "exited", "ExitCode": 3}])
     with pytest.raises(core.NotReady) as err:
         core.wait_until_ready(
             fake_engine(api), result(PublishedPort(80, "tcp", "127.0.0.1", closed_port())), 30
         )
-    assert err.value.message == "container web exited with code 3 before it was ready"
+    assert str(err.value) == "container web exited with code 3 before it was ready"
 
 
-def test_removed_before_ready() -> None:
+def test_removed_before_ready(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     with pytest.raises(core.NotReady, match="container web exited before it was ready"):
         core.wait_until_ready(fake_engine(FakeAPI([None])), result(), 30)
 
 
-def test_healthcheck_decides_when_there_is_one() -> None:
+def test_healthcheck_decides_when_there_is_one(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     starting = {**RUNNING, "Health": {"Status": "starting"}}
     healthy = {**RUNNING, "Health": {"Status": "healthy"}}
     api = FakeAPI([starting, starting, healthy])
@@ -209,19 +224,19 @@ def test_healthcheck_decides_when_there_is_one() -> None:
     assert api.calls == 3
 
 
-def test_unhealthy_fails() -> None:
+def test_unhealthy_fails(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     api = FakeAPI([{**RUNNING, "Health": {"Status": "unhealthy"}}])
     with pytest.raises(core.NotReady, match="reported unhealthy"):
         core.wait_until_ready(fake_engine(api), result(), 30)
 
 
-def test_health_still_starting_at_the_deadline() -> None:
+def test_health_still_starting_at_the_deadline(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     api = FakeAPI([{**RUNNING, "Health": {"Status": "starting"}}])
     with pytest.raises(core.NotReady, match="its health is still 'starting'"):
         core.wait_until_ready(fake_engine(api), result(), 0.3)
 
 
-def test_nothing_to_wait_for() -> None:
+def test_nothing_to_wait_for(fake_engine: Callable[[FakeAPI], Engine]) -> None:
     assert core.wait_until_ready(fake_engine(FakeAPI([RUNNING])), result(), 30).how == "running"
 
 

@@ -1,11 +1,10 @@
-"""dkr run's pure rules: option values as docker/cli reads them, the create body, and docker's exit codes
-for the Engine's create/start errors (messages recorded from Engine 20.10)."""
+"""dkr run's pure rules: option values as docker/cli reads them, and the create body."""
 
 from __future__ import annotations
 
 import pytest
 
-from dkr.errors import DkrError, ExitCode, UsageError
+from dkr.errors import UsageError
 from dkr.models.run import ImageInfo, PortMapping
 from dkr.options.run import (
     check_env,
@@ -13,12 +12,9 @@ from dkr.options.run import (
     check_pull,
     check_workdir,
     container_config,
-    create_error,
-    exit_code_for,
     parse_env_file,
     parse_labels,
     run_spec,
-    start_error,
 )
 
 ENV = {"DEFINED_VAR": "defined-value", "HOME": "/root"}
@@ -238,97 +234,3 @@ def test_container_config_defaults() -> None:
     assert body["Cmd"] is None  # the image's CMD
     assert body["HostConfig"] == {"PortBindings": {}, "AutoRemove": False}  # Init unset: the Engine's default
     assert body["AttachStdout"] is False
-
-
-# --- Engine errors -> exit codes (docker/cli toStatusError) ----------------------------------------
-
-OCI = (
-    "failed to create shim task: OCI runtime create failed: runc create failed: "
-    "unable to start container process: "
-)
-DRIVER = "driver failed programming external connectivity on endpoint web (0f): "
-
-
-@pytest.mark.parametrize(
-    ("message", "code", "line"),
-    [
-        pytest.param(
-            OCI + 'exec: "nosuchcmd": executable file not found in $PATH: unknown',
-            127,
-            "command not found: 'nosuchcmd' does not exist in the image's PATH",
-            id="not in PATH",
-        ),
-        pytest.param(
-            OCI + 'exec: "/nonexist/x": stat /nonexist/x: no such file or directory: unknown',
-            127,
-            "command not found: '/nonexist/x' does not exist in the image",
-            id="no such file",
-        ),
-        pytest.param(
-            OCI + 'exec: "/www/index.html": permission denied: unknown',
-            126,
-            "command cannot be invoked: '/www/index.html' (permission denied: not an executable file)",
-            id="not executable",
-        ),
-        pytest.param(
-            OCI + 'exec: "/bin": is a directory: unknown',
-            126,
-            "command cannot be invoked: '/bin' (it is a directory)",
-            id="directory",
-        ),
-        pytest.param(
-            "driver failed programming external connectivity on endpoint web (074f): Error starting userland "
-            "proxy: listen tcp4 127.0.0.1:59803: bind: address already in use",
-            125,
-            "cannot start container: host port 127.0.0.1:59803 is already in use",
-            id="port taken by a process",
-        ),
-        pytest.param(
-            DRIVER + "Bind for 127.0.0.1:8080 failed: port is already allocated",
-            125,
-            "cannot start container: host port 127.0.0.1:8080 is already in use (by another container)",
-            id="port taken by a container",
-        ),
-        pytest.param(
-            DRIVER + "Error starting userland proxy: "
-            "listen tcp4 10.9.9.9:8080: bind: cannot assign requested address",
-            125,
-            "cannot start container: cannot publish on 10.9.9.9:8080: cannot assign requested address",
-            id="address not on this host",
-        ),
-        pytest.param(
-            DRIVER + "Error starting userland proxy: protocol not supported",
-            125,
-            "cannot start container: driver failed programming external connectivity on endpoint web (0f): "
-            "Error starting userland proxy: protocol not supported",
-            id="other",
-        ),
-    ],
-)
-def test_start_error(message: str, code: int, line: str) -> None:
-    err = start_error(message)
-    assert err.exit_code == code
-    assert err.message == line
-    assert exit_code_for(message) == code
-
-
-def test_start_error_names_the_spec_command_when_the_engine_does_not() -> None:
-    err = start_error("permission denied", ("/app/run",))
-    assert err.message == "command cannot be invoked: '/app/run' (permission denied: not an executable file)"
-
-
-def test_create_error_name_in_use_names_the_holder() -> None:
-    err = create_error(
-        'conflict. The container name "/web" is already in use by container '
-        '"9ef2c017d99d28e7e4d4f6b6c6cb96353db8841067672c2f9fb30d927ff383ae". '
-        "You have to remove (or rename) that container to be able to reuse that name."
-    )
-    assert err.exit_code == ExitCode.RUN_FAILED
-    assert err.message == "the container name 'web' is already in use by container 9ef2c017d99d"
-    assert err.hint == "Remove that container (dkr rm -f web) or choose another --name."
-
-
-def test_create_error_other() -> None:
-    err = create_error("no command specified")
-    assert isinstance(err, DkrError)
-    assert (err.exit_code, err.message) == (125, "cannot create container: no command specified")

@@ -51,7 +51,7 @@ def test_bad_frames(data: bytes, needle: str) -> None:
     demux = Demuxer()
     assert demux.feed(frame(1, b"before\n") + data + frame(1, b"after\n")) == [(1, b"before\n")]
     assert isinstance(demux.error, EngineError)
-    assert needle in demux.error.message
+    assert needle in str(demux.error)
     assert demux.feed(frame(1, b"more\n")) == []  # nothing after an error
 
 

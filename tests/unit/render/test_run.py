@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from dkr import render
-from dkr.render.run import ContainerOutput, pull_progress
+from dkr.render.logs import ContainerOutput
+from dkr.render.run import pull_progress
 
 DATA = Path(__file__).parents[1] / "data"
 

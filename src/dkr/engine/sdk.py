@@ -1,0 +1,141 @@
+"""Every use of the docker SDK's internals, in one place.
+
+dkr drives the SDK's low-level `APIClient` through its public methods wherever they do what docker does.
+Where they do not, dkr needs a few of its internals: raw requests with their own deadline (stop, wait and
+logs, whose public methods cap the deadline or drop which stream a frame came from), the negotiated API
+version set without its slow GET /version, a transport adapter mounted in the SDK's place (ssh://), and
+the response hook that lets Ctrl-C close a build. They are private, so a new SDK release may move them:
+pyproject pins the SDK below its next major version, and this module is the one to read when it moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import docker
+import docker.tls
+import docker.utils
+import requests
+from docker.transport.basehttpadapter import BaseHTTPAdapter
+from docker.utils.socket import SocketError
+
+#: What reading an attached or hijacked stream raises when it is cut, closed under us, or the Engine goes
+#: away (on top of the HTTP stack's own exceptions).
+STREAM_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    SocketError,
+    docker.errors.DockerException,
+    requests.exceptions.RequestException,
+)
+
+APIClient = docker.APIClient
+
+
+class _APIClient(docker.APIClient):  # type: ignore[misc]  # docker ships no type hints
+    def merge_environment_settings(
+        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        settings: dict[str, Any] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if verify is None and self.verify is not True:
+            # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the session's CA, so a machine-wide
+            # bundle silently defeats DOCKER_CERT_PATH's ca.pem (docker/docker-py#2433, still open). The
+            # docker CLI never reads those variables: the Engine's own CA (or verify=False) wins here too.
+            settings["verify"] = self.verify
+        return settings
+
+
+def new_client(base_url: str, version: str, timeout: float, tls: Any, max_pool_size: int) -> docker.APIClient:
+    """The SDK's client, without the SDK's version negotiation (dkr negotiates with GET /_ping)."""
+    return _APIClient(
+        base_url=base_url, version=version, timeout=timeout, tls=tls, max_pool_size=max_pool_size
+    )
+
+
+def tls_config(client_cert: tuple[str, str] | None, ca_cert: str | None, verify: bool | str) -> Any:
+    return docker.tls.TLSConfig(client_cert=client_cert, ca_cert=ca_cert, verify=verify)
+
+
+def mount_adapter(api: docker.APIClient, adapter: BaseHTTPAdapter) -> None:
+    """Serve every request through `adapter`, as the SDK mounts its own unix-socket adapter."""
+    api._custom_adapter = adapter
+    api.mount("http+docker://", adapter)
+
+
+def set_api_version(api: docker.APIClient, version: str) -> None:
+    """What the SDK's own version=None does (APIClient.__init__ sets _version; there is no public setter)."""
+    api._version = version
+
+
+def version_lt(version: str, other: str) -> bool:
+    return bool(docker.utils.version_lt(version, other))
+
+
+def ping(api: docker.APIClient) -> requests.Response:
+    """GET /_ping, unversioned, answered as it comes (the caller reads the status and the headers)."""
+    response: requests.Response = api._get(api._url("/_ping", versioned_api=False))
+    return response
+
+
+def post(
+    api: docker.APIClient,
+    path: str,
+    *args: str,
+    params: dict[str, Any] | None = None,
+    timeout: float | None = None,
+    stream: bool = False,
+) -> requests.Response:
+    """POST to `path` (`{0}` placeholders filled from args, quoted) with this request's own deadline
+    (None: none); an error status raises the SDK's APIError."""
+    res: requests.Response = api._post(api._url(path, *args), params=params, timeout=timeout, stream=stream)
+    api._raise_for_status(res)
+    return res
+
+
+def get_stream(
+    api: docker.APIClient, path: str, *args: str, params: dict[str, Any], no_deadline: bool = False
+) -> requests.Response:
+    """GET a streamed body; `no_deadline` when a quiet stream is not a failure (logs -f)."""
+    extra: dict[str, Any] = {"timeout": None} if no_deadline else {}
+    res: requests.Response = api._get(api._url(path, *args), params=params, stream=True, **extra)
+    api._raise_for_status(res)
+    return res
+
+
+@contextmanager
+def responses(api: docker.APIClient) -> Iterator[list[requests.Response]]:
+    """The HTTP responses of the requests made inside (the SDK's build() returns only the decoded stream;
+    the response lets Ctrl-C close it)."""
+    kept: list[requests.Response] = []
+
+    def keep(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        kept.append(response)
+
+    api.hooks["response"].append(keep)
+    try:
+        yield kept
+    finally:
+        api.hooks["response"].remove(keep)
+
+
+class PoolAdapter(BaseHTTPAdapter):  # type: ignore[misc]  # docker ships no type hints
+    """A requests adapter with one connection pool, mounted in the SDK's place (dkr.engine.ssh's)."""
+
+    def __init__(self, pool: Any, on_close: Any) -> None:
+        self._pool = pool
+        self._on_close = on_close
+        super().__init__()
+
+    def get_connection(self, url: str, proxies: Any = None) -> Any:
+        return self._pool
+
+    def request_url(self, request: Any, proxies: Any) -> str:
+        # the host part is a placeholder; proxies make no sense here (as in the SDK's unix adapter)
+        path: str = request.path_url
+        return path
+
+    def close(self) -> None:
+        super().close()
+        self._pool.close()
+        self._on_close()

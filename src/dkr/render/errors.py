@@ -1,0 +1,378 @@
+"""The words of every error: `describe(exc)` gives the `dkr: error:` line and the optional hint line.
+
+The Engine boundary raises typed failures that carry data (dkr.errors); this module is where they become
+sentences, so a change of wording is made here and nowhere else. dkr's own errors (usage errors, files it
+cannot read) carry their sentence and pass through as they are. No rich here: cli.main() calls this on
+every failure, including those of the fastest commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dkr.errors import (
+    BuildError,
+    BuildWithoutImage,
+    CommandNotFound,
+    CommandNotInvokable,
+    ContainerActive,
+    CreateFailed,
+    DkrError,
+    DockerfileRejected,
+    EngineError,
+    EngineTimeout,
+    EngineTooOld,
+    EngineUnreachable,
+    ImageNotLocal,
+    ImageRefused,
+    ImageStillMissing,
+    NameInUse,
+    NameTaken,
+    NoSuchImage,
+    NoSuchObject,
+    NotAnEngine,
+    NotReady,
+    PortInUse,
+    PortUnavailable,
+    PullFailed,
+    StartFailed,
+    StopFailed,
+    TlsFileUnreadable,
+    Unreachable,
+    WaitFailed,
+)
+from dkr.hosts import Endpoint, ssh_target
+
+Words = tuple[str, str | None]
+X = TypeVar("X", bound=DkrError)
+
+_DESCRIBERS: dict[type[DkrError], Callable[[Any], Words]] = {}
+
+
+def _describes(cls: type[X]) -> Callable[[Callable[[X], Words]], Callable[[X], Words]]:
+    def register(fn: Callable[[X], Words]) -> Callable[[X], Words]:
+        _DESCRIBERS[cls] = fn
+        return fn
+
+    return register
+
+
+def describe(exc: DkrError) -> Words:
+    """The error line (without `dkr: error: `) and the hint line (or None) for `exc`."""
+    for cls in type(exc).__mro__:
+        fn = _DESCRIBERS.get(cls)
+        if fn is not None:
+            return fn(exc)
+    return exc.message, exc.hint
+
+
+def message(exc: DkrError) -> str:
+    """The error line alone (for a line that names its object first: `cannot stop 'web': ...`)."""
+    return describe(exc)[0]
+
+
+def _prefixed(operation: str, text: str) -> str:
+    return f"cannot {operation}: {text}" if operation else text
+
+
+# --- reaching the Engine ------------------------------------------------------------------------------------
+
+TLS_UNTRUSTED = "TLS: the Engine's certificate is not trusted"
+TLS_CLIENT_CERT_REQUIRED = "TLS: the Engine requires a client certificate and none was presented"
+TLS_CLIENT_CERT_REFUSED = "TLS: the Engine refused the client certificate"
+TLS_NOT_TLS = "TLS handshake failed: the endpoint does not speak TLS"
+TLS_CLOSED = "TLS handshake failed: the endpoint closed the connection"
+
+
+def unreachable_reason(reason: Unreachable, detail: str = "") -> str:
+    """What went wrong, as the end of `cannot connect to the Docker Engine at X: ...`."""
+    if reason is Unreachable.TLS_UNTRUSTED:
+        return f"{TLS_UNTRUSTED} ({detail})"
+    if reason is Unreachable.TLS_CLIENT_CERT_REQUIRED:
+        return TLS_CLIENT_CERT_REQUIRED
+    if reason is Unreachable.TLS_CLIENT_CERT_REFUSED:
+        return f"{TLS_CLIENT_CERT_REFUSED} ({detail})"
+    if reason is Unreachable.TLS_NOT_TLS:
+        return TLS_NOT_TLS
+    if reason is Unreachable.TLS_CLOSED:
+        return TLS_CLOSED
+    if reason is Unreachable.TLS_CLOSED_NO_CERT:
+        return f"{TLS_CLOSED} (it may require a client certificate; none was presented)"
+    if reason is Unreachable.TLS_OTHER:
+        return f"TLS error: {detail}"
+    if reason is Unreachable.SSH:
+        return detail
+    if reason is Unreachable.EXPECTS_TLS:
+        return "it expects TLS"
+    return str(reason.value)
+
+
+def _tls_files(endpoint: Endpoint) -> str:
+    return "the context's TLS files" if endpoint.source.startswith("context") else "DOCKER_CERT_PATH"
+
+
+def _unreachable_hint(endpoint: Endpoint, reason: Unreachable) -> str:
+    if reason is Unreachable.PERMISSION_DENIED:
+        return "Add your user to the 'docker' group (then log in again), or run with sudo."
+    if reason is Unreachable.TLS_UNTRUSTED:
+        ca = endpoint.tls.ca_cert if endpoint.tls and endpoint.tls.ca_cert else "the CA file"
+        return f"Check {_tls_files(endpoint)}: {ca} must be the CA that signed the Engine's certificate."
+    if reason in (
+        Unreachable.TLS_CLIENT_CERT_REQUIRED,
+        Unreachable.TLS_CLIENT_CERT_REFUSED,
+        Unreachable.TLS_CLOSED_NO_CERT,
+    ):
+        return (
+            f"Check {_tls_files(endpoint)}: cert.pem and key.pem must be a client certificate from the "
+            "Engine's CA."
+        )
+    if reason is Unreachable.TLS_NOT_TLS:
+        return "For a plain-HTTP Engine unset DOCKER_TLS_VERIFY and DOCKER_TLS; otherwise check the port."
+    if reason is Unreachable.EXPECTS_TLS:
+        return (
+            "Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (the directory with ca.pem, cert.pem and key.pem), "
+            "or use a docker context with TLS."
+        )
+    if endpoint.url.startswith("ssh://"):
+        command = ssh_target(endpoint.url, endpoint.source).check_command()
+        return f"Check that '{command}' works without a prompt (key authentication, known host key)."
+    if endpoint.url.startswith("unix://"):
+        return "Is dockerd running? Check -H/--host, DOCKER_HOST and the current docker context."
+    return "Check that the Engine is up and reachable, and -H/--host, DOCKER_HOST or the docker context."
+
+
+@_describes(EngineUnreachable)
+def _unreachable(exc: EngineUnreachable) -> Words:
+    ep = exc.endpoint
+    return (
+        f"cannot connect to the Docker Engine at {ep.describe()}: "
+        + unreachable_reason(exc.reason, exc.detail),
+        _unreachable_hint(ep, exc.reason),
+    )
+
+
+@_describes(NotAnEngine)
+def _not_an_engine(exc: NotAnEngine) -> Words:
+    return (
+        f"the server at {exc.endpoint.describe()} is not a Docker Engine: {exc.detail}",
+        "Check that -H/--host, DOCKER_HOST or the docker context name the Engine's socket or port "
+        "(a TLS port also needs DOCKER_TLS_VERIFY).",
+    )
+
+
+@_describes(EngineTooOld)
+def _too_old(exc: EngineTooOld) -> Words:
+    return (
+        f"the Engine at {exc.endpoint.describe()} speaks API {exc.api_version}; dkr needs {exc.minimum} "
+        "(Docker Engine 20.10) or newer",
+        None,
+    )
+
+
+@_describes(TlsFileUnreadable)
+def _tls_file(exc: TlsFileUnreadable) -> Words:
+    return (
+        f"cannot read TLS file {exc.path} for {exc.endpoint.describe()}: {exc.reason}",
+        "DOCKER_CERT_PATH (default ~/.docker) must hold ca.pem, cert.pem and key.pem.",
+    )
+
+
+@_describes(EngineTimeout)
+def _timeout(exc: EngineTimeout) -> Words:
+    return _prefixed(exc.operation, f"the Engine at {exc.endpoint.describe()} did not answer in time"), None
+
+
+# --- the Engine's refusals ----------------------------------------------------------------------------------
+
+
+@_describes(EngineError)
+def _engine_error(exc: EngineError) -> Words:
+    return _prefixed(exc.operation, exc.engine_message), None
+
+
+@_describes(NoSuchObject)
+def _no_such(exc: NoSuchObject) -> Words:
+    # the Engine's own line names the kind and the reference ("no such container: web")
+    return _prefixed(exc.operation, exc.engine_message or f"no such {exc.kind}: {exc.ref}"), None
+
+
+@_describes(NoSuchImage)
+def _no_such_image(exc: NoSuchImage) -> Words:
+    line = exc.engine_message or f"no such image: {exc.ref}"
+    if exc.operation == "read its layers":
+        return line, "dkr layers reads local images: build or pull it first."
+    return _prefixed(exc.operation, line), None
+
+
+@_describes(ContainerActive)
+def _active(exc: ContainerActive) -> Words:
+    return f"container is {exc.state}: stop it first, or use -f to force it", None
+
+
+# --- dkr run ------------------------------------------------------------------------------------------------
+
+
+@_describes(NameInUse)
+def _name_in_use(exc: NameInUse) -> Words:
+    return (
+        f"the container name '{exc.name}' is already in use by container {exc.holder[:12]}",
+        f"Remove that container (dkr rm -f {exc.name}) or choose another --name.",
+    )
+
+
+@_describes(PortInUse)
+def _port_in_use(exc: PortInUse) -> Words:
+    if exc.by_container:
+        return (
+            f"cannot start container: host port {exc.address} is already in use (by another container)",
+            "Publish on another host port (-p OTHER:PORT), or stop the container that holds it.",
+        )
+    return (
+        f"cannot start container: host port {exc.address} is already in use",
+        "Publish on another host port (-p OTHER:PORT), or stop whatever listens there.",
+    )
+
+
+@_describes(PortUnavailable)
+def _port_unavailable(exc: PortUnavailable) -> Words:
+    return f"cannot start container: cannot publish on {exc.address}: {exc.reason}", None
+
+
+@_describes(CommandNotFound)
+def _command_not_found(exc: CommandNotFound) -> Words:
+    if not exc.command:
+        return f"cannot start container: {exc.engine_message}", None
+    where = "in the image's PATH" if exc.in_path else "in the image"
+    return f"command not found: '{exc.command}' does not exist {where}", None
+
+
+@_describes(CommandNotInvokable)
+def _not_invokable(exc: CommandNotInvokable) -> Words:
+    if not exc.command:
+        return f"cannot start container: {exc.engine_message}", None
+    why = "it is a directory" if exc.is_directory else "permission denied: not an executable file"
+    return f"command cannot be invoked: '{exc.command}' ({why})", None
+
+
+@_describes(CreateFailed)
+def _create_failed(exc: CreateFailed) -> Words:
+    return f"cannot create container: {exc.engine_message}", None
+
+
+@_describes(StartFailed)
+def _start_failed(exc: StartFailed) -> Words:
+    return f"cannot start container: {exc.engine_message}", None
+
+
+@_describes(PullFailed)
+def _pull_failed(exc: PullFailed) -> Words:
+    return (
+        f"cannot pull image '{exc.ref}': {exc.engine_message}",
+        "Check the name and that the registry is reachable, or build the image locally.",
+    )
+
+
+@_describes(ImageRefused)
+def _image_refused(exc: ImageRefused) -> Words:
+    return f"cannot use image '{exc.ref}': {exc.engine_message}", None
+
+
+@_describes(ImageNotLocal)
+def _image_not_local(exc: ImageNotLocal) -> Words:
+    hint = (
+        "Build or pull it first, or run with --pull missing."
+        if exc.policy == "never"
+        else "Check the image name or id."
+    )
+    return f"no such image locally: {exc.ref}", hint
+
+
+@_describes(ImageStillMissing)
+def _still_missing(exc: ImageStillMissing) -> Words:
+    return f"image '{exc.ref}' is still missing after the pull", None
+
+
+@_describes(WaitFailed)
+def _wait_failed(exc: WaitFailed) -> Words:
+    return f"waiting for the container failed: {exc.engine_message}", None
+
+
+@_describes(NotReady)
+def _not_ready(exc: NotReady) -> Words:
+    name = exc.container
+    if exc.why == "exited":
+        code = exc.container_exit_code
+        how = f"exited with code {code}" if code is not None else "exited"
+        line = f"container {name} {how} before it was ready"
+    elif exc.why == "unhealthy":
+        line = f"container {name} reported unhealthy"
+    else:
+        what = (
+            f"its health is still '{exc.health}'"
+            if exc.health is not None
+            else f"{', '.join(exc.pending)} did not answer"
+        )
+        line = f"container {name} was not ready after {exc.timeout:g}s: {what}"
+    hint = "dkr removed it; its last output is above." if exc.removed else "Its last output is above."
+    if exc.timed_out:
+        hint += " Raise --wait-timeout if it needs longer."
+    return line, hint
+
+
+# --- dkr up -------------------------------------------------------------------------------------------------
+
+
+@_describes(NameTaken)
+def _name_taken(exc: NameTaken) -> Words:
+    return (
+        f"the name '{exc.name}' is taken by container {exc.holder[:12]}, which dkr up did not create",
+        f"dkr up replaces only its own containers: remove that one (dkr rm -f {exc.name}), choose another "
+        "--name, or pass --replace to replace it.",
+    )
+
+
+@_describes(StopFailed)
+def _stop_failed(exc: StopFailed) -> Words:
+    return f"cannot stop {exc.name} ({exc.container_id[:12]}) to replace it: {message(exc.cause)}", None
+
+
+# --- builds -------------------------------------------------------------------------------------------------
+
+
+@_describes(BuildError)
+def _build_error(exc: BuildError) -> Words:
+    failure = exc.failure
+    if failure.index == 0:
+        return f"the build failed: {failure.message}", None
+    where = f"step {failure.index}/{failure.total} `{failure.instruction}`"
+    words = failure.instruction.split()
+    keyword = words[0].upper() if words else ""
+    if failure.exit_code is not None:
+        hint = None
+        if failure.last_layer:
+            layer = failure.last_layer
+            hint = f"To debug, start a shell in the layer before it: docker run --rm -it {layer} sh"
+        return f"{where} failed with exit code {failure.exit_code}", hint
+    if keyword == "FROM":
+        image = words[1] if len(words) > 1 else "the image"
+        if exc.pulling:
+            return (
+                f"{where} failed: --pull could not pull {image}: {failure.message}",
+                "Leave out --pull to build from the image that is present locally.",
+            )
+        return (
+            f"{where} failed: {image} is not present locally and could not be pulled: {failure.message}",
+            f"Build or load {image} first (docker images lists what is present), or fix its name.",
+        )
+    return f"{where} failed: {failure.message}", None
+
+
+@_describes(DockerfileRejected)
+def _dockerfile_rejected(exc: DockerfileRejected) -> Words:
+    return f"invalid Dockerfile ({exc.dockerfile}): {exc.detail}", None
+
+
+@_describes(BuildWithoutImage)
+def _without_image(exc: BuildWithoutImage) -> Words:
+    return "the Engine ended the build without an image id", None
