@@ -190,9 +190,12 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
             import traceback
 
             traceback.print_exc()
-        from dkr.render.errors import describe
+        if exc.message:  # dkr's own errors say it themselves (usage errors stay fast)
+            render.error(exc.message, exc.hint)
+        else:
+            from dkr.render.errors import describe
 
-        render.error(*describe(exc))
+            render.error(*describe(exc))
         return int(exc.exit_code)
     except BrokenPipeError:
         # Like a Go program killed by SIGPIPE (`dkr ps | head -1`): stop quietly.

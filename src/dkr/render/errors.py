@@ -9,7 +9,7 @@ every failure, including those of the fastest commands.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dkr.errors import (
     BuildError,
@@ -42,7 +42,9 @@ from dkr.errors import (
     Unreachable,
     WaitFailed,
 )
-from dkr.hosts import Endpoint, ssh_target
+
+if TYPE_CHECKING:
+    from dkr.hosts import Endpoint
 
 Words = tuple[str, str | None]
 X = TypeVar("X", bound=DkrError)
@@ -135,6 +137,8 @@ def _unreachable_hint(endpoint: Endpoint, reason: Unreachable) -> str:
             "or use a docker context with TLS."
         )
     if endpoint.url.startswith("ssh://"):
+        from dkr.hosts import ssh_target
+
         command = ssh_target(endpoint.url, endpoint.source).check_command()
         return f"Check that '{command}' works without a prompt (key authentication, known host key)."
     if endpoint.url.startswith("unix://"):
