@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import time
-import unicodedata
 from collections.abc import Callable
 
 from dkr.fields.ports import displayable_ports
+from dkr.grammars.gotemplate import rune_width
 from dkr.grammars.units import human_duration, human_size
 from dkr.models.containers import Container
 
@@ -62,12 +62,6 @@ def truncate_id(value: str) -> str:
     return value[:12]
 
 
-def _rune_width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def ellipsis(text: str, max_width: int) -> str:
     """docker's Ellipsis: cut to max_width display cells, the last being '…'."""
     if max_width <= 0:
@@ -75,7 +69,7 @@ def ellipsis(text: str, max_width: int) -> str:
     widths: list[int] = []
     total = 0
     for ch in text:
-        total += _rune_width(ch)
+        total += rune_width(ch)
         widths.append(total)
     if total <= max_width:
         return text

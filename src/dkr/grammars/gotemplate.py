@@ -8,14 +8,18 @@ usage error, found before the Engine is asked.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dkr.errors import UsageError
 
-_ACTION = re.compile(r"{{-?\s*(.*?)\s*-?}}", re.S)
+# Go's trim markers "{{- " and " -}}" (a dash with white space beside it) eat the text's white space
+_ACTION = re.compile(r"{{(?P<ltrim>-(?=[ \t\r\n]))?(?P<body>.*?)(?P<rtrim>(?<=[ \t\r\n])-)?}}", re.S)
+_SPACE = " \t\r\n"
 _FIELD = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)$")
 _LABEL = re.compile(r'^\.Label\s+"([^"]*)"$')
 _FUNC = re.compile(r"^(json|upper|lower|title)\s+(\.|\.[A-Za-z_][A-Za-z0-9_]*)$")
@@ -57,9 +61,18 @@ def _go_title(text: str) -> str:
 
 
 def _json(value: Any) -> str:
+    """docker's template function `json` on one field: encoding/json with SetEscapeHTML(false), so of <>&,
+    U+2028 and U+2029 only the last two are escaped (`{{json .Ports}}` keeps `->`)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _json_row(fields: Mapping[str, Any]) -> str:
+    """`{{json .}}`: the whole row goes through docker's MarshalJSON (json.Marshal), which escapes <>& (`->`
+    is `-\\u003e`, as docker 28.2.2's recorded `--format json` output shows); the encoder keeps that."""
     from dkr.fields.containers import go_json
 
-    return go_json(value)
+    return go_json(dict(fields))
 
 
 def _text(value: Any) -> str:
@@ -98,16 +111,24 @@ def compile_template(source: str, known: Sequence[str], command: str) -> Templat
     columns: list[str] = []
     used: list[str] = []
     pos = 0
+    trim_next = False
     for m in _ACTION.finditer(source):
-        if m.start() > pos:
-            text = source[pos : m.start()]
+        text = source[pos : m.start()]
+        if trim_next:
+            text = text.lstrip(_SPACE)
+        if m.group("ltrim"):
+            text = text.rstrip(_SPACE)
+        if text:
             parts.append(_literal(text))
             header_parts.append(_literal_header(text))
         pos = m.end()
-        part, header_part = _compile_action(m.group(1), known, command, columns, used)
+        trim_next = bool(m.group("rtrim"))
+        part, header_part = _compile_action(m.group("body").strip(_SPACE), known, command, columns, used)
         parts.append(part)
         header_parts.append(header_part)
     tail = source[pos:]
+    if trim_next:
+        tail = tail.lstrip(_SPACE)
     if "{{" in tail or "}}" in tail:
         raise UsageError(f"invalid --format template: unclosed action in {source!r}", command)
     if tail:
@@ -143,7 +164,7 @@ def _compile_action(
                 raise UsageError(f"invalid --format template: {func} needs a field", command)
             used.extend(known)
             # docker's header json takes a string, not the whole header: the header line stays empty
-            return (lambda fields, labels: _json(dict(fields))), (lambda titles: "")
+            return (lambda fields, labels: _json_row(fields)), (lambda titles: "")
         name = arg[1:]
         check(name)
         columns.append(name)
@@ -158,19 +179,40 @@ def _compile_action(
     raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
 
 
+def rune_width(ch: str) -> int:
+    """A character's width in terminal columns as go-runewidth counts it (docker's tabwriter fork and
+    Ellipsis): wide East Asian runes take two columns, combining marks none."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _width(text: str) -> int:
+    return sum(rune_width(ch) for ch in text)
+
+
 def tabwrite(rows: Sequence[Sequence[str]], minwidth: int = 10, padding: int = 3) -> str:
-    """Go's text/tabwriter as docker configures it (minwidth 10, padding 3, spaces): every cell but the last
-    of a row is padded to its column's width."""
+    """docker's tabwriter (its fork of Go's text/tabwriter, minwidth 10, tabwidth 1, padding 3, spaces, no
+    flags): every cell but the last of a row belongs to a column; a column is a block of consecutive rows
+    having that cell, as wide as its widest cell plus padding (at least minwidth)."""
     if not rows:
         return ""
-    ncols = max(len(r) for r in rows)
-    widths = [minwidth] * ncols
-    for r in rows:
-        for i, cell in enumerate(r[:-1]):
-            widths[i] = max(widths[i], len(cell) + padding)
+    widths = [[0] * max(len(r) - 1, 0) for r in rows]
+    for col in range(max(len(r) for r in rows) - 1):
+        i = 0
+        while i < len(rows):
+            if len(rows[i]) - 1 <= col:
+                i += 1
+                continue
+            start, width = i, minwidth
+            while i < len(rows) and len(rows[i]) - 1 > col:
+                width = max(width, _width(rows[i][col]) + padding)
+                i += 1
+            for k in range(start, i):
+                widths[k][col] = width
     lines = []
-    for r in rows:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])]
+    for r, ws in zip(rows, widths, strict=True):
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(r[:-1], ws, strict=True)]
         cells.append(r[-1] if r else "")
         lines.append("".join(cells))
     return "\n".join(lines) + "\n"

@@ -103,3 +103,13 @@ def test_tabwrite_like_docker() -> None:
 def test_tabwrite_minimum_width() -> None:
     assert tabwrite([["A", "B"], ["x", "y"]]) == "A         B\nx         y\n"
     assert tabwrite([]) == ""
+
+
+def test_json_escapes_html_for_the_row_but_not_for_a_field() -> None:
+    """docker: `{{json .}}` marshals the row with json.Marshal (`->` becomes `-\\u003e`, as recorded from
+    docker 28.2.2's `ps --format json`); `{{json .Ports}}` is the template function, which does not escape
+    (docker 28.2.2: `docker version --format '{{json "a->b<&"}}'` prints "a->b<&")."""
+    fields = {"ID": "abc", "Names": "web", "Ports": "0.0.0.0:80->80/tcp", "Status": "Up"}
+    assert compile_template("{{json .Ports}}", KNOWN, "ps").render(fields) == '"0.0.0.0:80->80/tcp"'
+    row = compile_template("{{json .}}", KNOWN, "ps").render(fields)
+    assert '"Ports":"0.0.0.0:80-\\u003e80/tcp"' in row
