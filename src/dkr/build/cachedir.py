@@ -6,7 +6,10 @@ Inside it:
 - `contexts/<key>.json`: the last successful build of a context + Dockerfile (+ --target), which `dkr build`
   compares a rebuild with to say which files changed;
 - `builds/<image id>.json`: for an image dkr built, its last build as `dkr build --format json` prints it,
-  which `dkr layers` reads to say which step came from the layer cache.
+  which `dkr layers` reads to say which step came from the layer cache;
+- `record.key`: the user's key (random, mode 0600) of the keyed hashes by which the context records keep
+  build arg values and file contents.
+The folders are the user's alone (0700).
 """
 
 from __future__ import annotations
@@ -35,3 +38,8 @@ def context_record_path(root: str, dockerfile_path: str, target: str | None = No
 def build_record_path(image_id: str) -> Path:
     """One record per image id (`sha256:…`, the prefix left out of the name)."""
     return cache_dir() / "builds" / f"{image_id.removeprefix('sha256:')}.json"
+
+
+def key_path(folder: Path | None = None) -> Path:
+    """The record key's file, in `folder` (default: the cache folder)."""
+    return (folder if folder is not None else cache_dir()) / "record.key"

@@ -7,11 +7,12 @@ rather than the current folder, and records the user's uid/gid and names. The do
 walking (go-archive TarWithOptions) with uid/gid 0 and no user names (ChownOpts, FileInfoHeaderNoLookups);
 so does this module, and a context never sits in memory or on disk twice. While streaming it fingerprints
 every entry (kind, mode, size, content hash) for the cache report: the hash rides on the upload's own read.
+The content hash is keyed with the user's record key (dkr.build.record): a weak secret in a context file
+cannot be guessed offline from the record that keeps the fingerprints.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import stat
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from dkr.build.record import RecordKey, record_key
 from dkr.errors import DkrError
 from dkr.grammars.dockerignore import Matcher, build_excludes, read_patterns
 from dkr.grammars.goglob import PatternError
@@ -32,7 +34,8 @@ READ_SIZE = 1024 * 1024
 BLOCK = 512
 
 #: A fingerprint of one sent entry: [kind, mode, size, digest-or-link-target]; kind is f(ile), d(ir),
-#: l(symlink), h(ardlink) or o(ther). mtime is left out on purpose: the builder's cache ignores it too.
+#: l(symlink), h(ardlink) or o(ther); the digest is keyed (RecordKey.file_digest). mtime is left out on
+#: purpose: the builder's cache ignores it too.
 Signature = list[object]
 
 
@@ -228,8 +231,12 @@ def _memory_entry(name: str, data: bytes, mode: int = 0o600) -> bytes:
     return _encode(info) + data + b"\0" * (-len(data) % BLOCK)
 
 
-def stream_context(plan: ContextPlan, signatures: dict[str, Signature]) -> Iterator[bytes]:
-    """The context as an uncompressed tar in CHUNK_SIZE pieces, read lazily; fills `signatures` as it goes."""
+def stream_context(
+    plan: ContextPlan, signatures: dict[str, Signature], key: RecordKey | None = None
+) -> Iterator[bytes]:
+    """The context as an uncompressed tar in CHUNK_SIZE pieces, read lazily; fills `signatures` as it goes,
+    their content digests keyed with `key` (default: the user's record key, as the records keep them)."""
+    key = key if key is not None else record_key()
     buf = bytearray()
     linked: dict[tuple[int, int], str] = {}
     ignore_sent = False
@@ -246,7 +253,7 @@ def stream_context(plan: ContextPlan, signatures: dict[str, Signature]) -> Itera
             data = _ignore_with_dockerfile(path, plan.dockerfile)
             info.size = len(data)
             buf += _encode(info) + data + b"\0" * (-len(data) % BLOCK)
-            signatures[rel] = ["f", info.mode, info.size, _digest(data)]
+            signatures[rel] = ["f", info.mode, info.size, key.file_digest(data)]
             ignore_sent = True
         elif info.isreg() and st.st_nlink > 1 and (st.st_dev, st.st_ino) in linked:
             # later names of a hard-linked file are links to the first, as in docker's tar
@@ -259,7 +266,7 @@ def stream_context(plan: ContextPlan, signatures: dict[str, Signature]) -> Itera
             if st.st_nlink > 1:
                 linked[(st.st_dev, st.st_ino)] = rel
             buf += _encode(info)
-            digest = hashlib.blake2b(digest_size=16)
+            digest = key.file_hasher()
             yield from _file_data(path, rel, info.size, buf, digest.update)
             signatures[rel] = ["f", info.mode, info.size, digest.hexdigest()]
         else:
@@ -273,14 +280,10 @@ def stream_context(plan: ContextPlan, signatures: dict[str, Signature]) -> Itera
         if not ignore_sent:
             data = f".dockerignore\n{plan.dockerfile}\n".encode()
             buf += _memory_entry(".dockerignore", data)
-            signatures[".dockerignore"] = ["f", 0o600, len(data), _digest(data)]
+            signatures[".dockerignore"] = ["f", 0o600, len(data), key.file_digest(data)]
         buf += _memory_entry(plan.dockerfile, plan.dockerfile_inline)
     buf += b"\0" * (2 * BLOCK)  # end of archive
     yield bytes(buf)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _file_data(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import tarfile
@@ -9,8 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from dkr.build import record as buildrecord
 from dkr.build.context import CHUNK_SIZE, READ_SIZE, Signature, plan_context, stream_context
+from dkr.build.record import RecordKey
 from dkr.errors import DkrError
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The record key that keys the content digests lives in the cache folder: a test's own (outside the
+    contexts, which are tmp_path), never ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("DKR_CACHE_DIR", str(folder))
+    monkeypatch.setattr(buildrecord, "_KEYS", {})
+    return folder
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -106,6 +119,23 @@ def test_signatures_follow_content_not_mtime(tmp_path: Path) -> None:
     _, edited, _ = sent(root)
     assert first == touched
     assert first["a.txt"] != edited["a.txt"]
+
+
+def test_content_digests_are_keyed(tmp_path: Path) -> None:
+    """A weak secret in a context file (a .env) cannot be guessed from its fingerprint without the user's key."""
+    root = tree(tmp_path, {"Dockerfile": "FROM scratch\n", ".env": "TOKEN=hunter2\n"})
+    plan = plan_context(str(root))
+    one, two = RecordKey(b"1" * 32), RecordKey(b"2" * 32)
+    signed: list[dict[str, Signature]] = [{}, {}, {}, {}]
+    for key, signatures in zip((one, one, two, None), signed, strict=True):
+        list(stream_context(plan, signatures, key))
+    assert signed[0] == signed[1]  # one key: the same fingerprints, as a rebuild compares them
+    assert signed[0][".env"][:3] == signed[2][".env"][:3] and signed[0][".env"][0::2] == ["f", 14]
+    assert signed[0][".env"][3] == one.file_digest(b"TOKEN=hunter2\n") != signed[2][".env"][3]
+    assert signed[3][".env"][3] == buildrecord.record_key().file_digest(b"TOKEN=hunter2\n")  # the user's key
+    assert hashlib.blake2b(b"TOKEN=hunter2\n", digest_size=16).hexdigest() not in {
+        s[".env"][3] for s in signed
+    }
 
 
 def test_dockerfile_outside_the_context(tmp_path: Path) -> None:
