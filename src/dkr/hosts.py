@@ -74,6 +74,11 @@ def normalize_host(url: str, source: str) -> str:
             f"invalid host '{url}' from {source}: unsupported scheme",
             hint="Use unix:///path, tcp://host:port or ssh://user@host.",
         )
+    if url.startswith("npipe://") and os.name != "nt":
+        raise UsageError(
+            f"invalid host '{url}' from {source}: npipe:// is Windows' transport",
+            hint="Use unix:///path, tcp://host:port or ssh://user@host.",
+        )
     if url.startswith(("tcp://", "http://", "https://", "ssh://")):
         return _network_address(url, source)
     return url
@@ -190,7 +195,8 @@ def _context_endpoint(name: str, env: Mapping[str, str], source: str) -> Endpoin
             return Endpoint(normalize_host(host, "DOCKER_HOST"), "DOCKER_HOST", _tls_from_env(env))
         return Endpoint(DEFAULT_HOST, "default")
     config_dir = docker_config_dir(env)
-    digest = hashlib.sha256(name.encode()).hexdigest()
+    # byte for byte as given (argv that is not UTF-8 arrives as surrogate escapes), as docker hashes it
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
     meta_file = config_dir / "contexts" / "meta" / digest / "meta.json"
     try:
         meta = json.loads(meta_file.read_text())

@@ -260,9 +260,9 @@ def test_pull_never_on_a_missing_image(case: Case) -> None:
     assert case.containers() == []
 
 
-def test_malformed_image_reference_is_125(case: Case) -> None:
+def test_malformed_image_reference_is_a_usage_error(case: Case) -> None:
     res = dkr("run", "-d", *case.args, "Not:A:Valid:Ref")
-    assert_failed(res, 125, "cannot use image 'Not:A:Valid:Ref'", "invalid reference format")
+    assert_failed(res, 2, "invalid image 'Not:A:Valid:Ref'", "invalid reference format")
     assert case.containers() == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.errors import UsageError
+from dkr.options.common import check_image
 from dkr.options.formats import parse_format
 
 
@@ -19,8 +19,7 @@ def layers(
     from dkr.cli import state
 
     fmt = parse_format(format, "layers", ("table", "json"))
-    if not image.strip():
-        raise UsageError(f"invalid image name '{image}' (empty)", "layers")
+    check_image(image, "layers")  # as the Engine reads it: `/`, `.` or `//x` never reach other routes
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.layers import image_layers

@@ -15,8 +15,8 @@ def ps(
     filter: list[str] = typer.Option(
         [], "-f", "--filter", metavar="KEY=VALUE", help="Filter output (name, label, status, ancestor, ...)."
     ),
-    last: int = typer.Option(
-        -1, "-n", "--last", help="Show n last created containers (includes all states)."
+    last: str = typer.Option(
+        "-1", "-n", "--last", metavar="<int>", help="Show n last created containers (includes all states)."
     ),
     latest: bool = typer.Option(False, "-l", "--latest", help="Show the latest created container."),
     size: bool = typer.Option(False, "-s", "--size", help="Display total file sizes."),
@@ -27,17 +27,20 @@ def ps(
     from dkr.fields.containers import JSON_KEYS
     from dkr.options.filters import PS_FILTERS, PS_HEALTH, PS_STATUSES, parse_filters
     from dkr.options.formats import parse_format
+    from dkr.options.numbers import INT64_MAX, INT64_MIN, parse_int
 
+    # docker's int, as the Engine reads it too (strconv.Atoi); 0 or less lists them all
+    limit = parse_int(last, "-n/--last", "ps", minimum=INT64_MIN, maximum=INT64_MAX)
     filters = parse_filters(filter, PS_FILTERS, "ps", {"status": PS_STATUSES, "health": PS_HEALTH})
     fmt = parse_format(format, "ps", ("table", "json"), template_fields=JSON_KEYS)
     if latest:
-        last = 1
+        limit = 1
     size = size or "Size" in fmt.fields_used  # as docker: a template that reads .Size asks for sizes
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.containers import list_containers
 
-    items = list_containers(engine, all=all, limit=last, filters=filters, size=size)
+    items = list_containers(engine, all=all, limit=limit, filters=filters, size=size)
 
     from dkr.render.containers import render_containers
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from dkr.errors import UsageError
+from dkr.options.common import ordinal, shown
 
 
 def parse_tag(value: str, command: str = "build") -> str:
@@ -57,15 +58,20 @@ def parse_build_args(
     items: Iterable[str], environ: Mapping[str, str], command: str = "build"
 ) -> dict[str, str]:
     """`--build-arg KEY=VALUE`; as in docker, a bare `--build-arg KEY` takes KEY's value from the environment.
-    Unlike docker, a bare KEY that is not set there is an error rather than silently nothing."""
+    Unlike docker, a bare KEY that is not set there is an error rather than silently nothing. An error names
+    the build arg, or its position when it has no name, never its value (a token, often)."""
     out: dict[str, str] = {}
-    for item in items:
-        if "=" not in item and item.strip() and item in environ:
+    for position, item in enumerate(items, start=1):
+        key, sep, value = item.partition("=")
+        if not sep and item.strip() and item in environ:
             out[item] = environ[item]
             continue
-        if "=" not in item:
+        if not sep:
             raise UsageError(
-                f"invalid --build-arg '{item}' (expected KEY=VALUE, or a KEY set in the environment)", command
+                f"invalid --build-arg {shown(item)} (expected KEY=VALUE, or a KEY set in the environment)",
+                command,
             )
-        out.update(parse_key_values([item], "--build-arg", command))
+        if not key.strip():
+            raise UsageError(f"invalid --build-arg (the {ordinal(position)}): no name before '='", command)
+        out[key] = value
     return out

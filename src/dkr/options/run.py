@@ -19,6 +19,7 @@ from dkr.grammars.ports import (
     with_default_ip,
 )
 from dkr.models.run import PULL_POLICIES, ImageInfo, PullPolicy, RunSpec
+from dkr.options.common import check_image, ordinal, shown
 
 #: moby's validContainerNamePattern (daemon/names): at least two characters
 _NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -26,14 +27,26 @@ _WHITESPACE = " \t"
 _BOM = b"\xef\xbb\xbf"
 #: bufio.Scanner's default limit (bufio.MaxScanTokenSize): docker fails on a longer env-file line
 _MAX_LINE = 64 * 1024
+#: --wait-timeout when none is given, and the longest one (about 31 years: finite, so every deadline dkr
+#: computes from it stays in range, and longer than anyone waits)
+DEFAULT_WAIT_SECONDS = 60.0
+MAX_WAIT_SECONDS = 1e9
+#: The longest first word of COMMAND, in UTF-8 bytes: Linux's PATH_MAX (4096 with the final NUL). A longer
+#: path can never be executed (execve fails with ENAMETOOLONG), and asking the Engine to try can hang it:
+#: runc's "exec: <name>: executable file not found" error, with the name in it, is written to a pipe that
+#: the containerd shim reads only once runc has exited, so a name near 64 KiB (the pipe's buffer) deadlocks
+#: the start, leaves runc blocked and the container unremovable (moby/moby#37525, containerd#4434). docker
+#: has no limit and hangs there.
+MAX_EXECUTABLE_BYTES = 4095
 
 
-def check_env(value: str, lookup: Callable[[str], str | None]) -> str:
+def check_env(value: str, lookup: Callable[[str], str | None], position: int = 1) -> str:
     """docker/cli opts.ValidateEnv: `K=V` as given; a bare `K` takes its value from dkr's environment, or
-    stays bare (the Engine then leaves it unset); an empty name is an error."""
+    stays bare (the Engine then leaves it unset); an empty name is an error, which names the `position`-th
+    -e rather than echo its value (a secret, often)."""
     key, sep, _ = value.partition("=")
     if key == "":
-        raise UsageError(f"invalid environment variable '{value}' (no name before '=')", "run")
+        raise UsageError(f"invalid -e/--env (the {ordinal(position)}): no variable name before '='", "run")
     if sep:
         return value
     found = lookup(key)
@@ -43,7 +56,8 @@ def check_env(value: str, lookup: Callable[[str], str | None]) -> str:
 def parse_env_file(path: str, data: bytes, lookup: Callable[[str], str | None]) -> list[str]:
     """docker/cli pkg/kvfile: UTF-8, BOM dropped, leading whitespace dropped, `#` comments and blank lines
     skipped, `KEY=VALUE` kept as-is (quotes and trailing spaces included), a bare `KEY` looked up in dkr's
-    environment and dropped if unset."""
+    environment and dropped if unset. An error names the line by its number and the variable by its name,
+    never a value (docker echoes the whole line)."""
     out: list[str] = []
     lines = data.split(b"\n")
     if lines[-1] == b"":
@@ -63,9 +77,11 @@ def parse_env_file(path: str, data: bytes, lookup: Callable[[str], str | None]) 
             continue
         key, sep, _ = line.partition("=")
         if key == "":
-            raise UsageError(f"invalid env file {path}: no variable name on line '{line}'", "run")
+            raise UsageError(f"invalid env file {path}: no variable name on line {number}", "run")
         if any(ch in key for ch in _WHITESPACE):
-            raise UsageError(f"invalid env file {path}: variable '{key}' contains whitespace", "run")
+            # without "=" the line is no KEY=VALUE at all (a stray value, perhaps): only its number is shown
+            what = f"variable {shown(key)} on line {number}" if sep else f"the variable name on line {number}"
+            raise UsageError(f"invalid env file {path}: {what} contains whitespace", "run")
         if sep:
             out.append(line)
             continue
@@ -110,6 +126,16 @@ def check_workdir(workdir: str | None) -> str | None:
     return workdir
 
 
+def check_command(command: tuple[str, ...]) -> tuple[str, ...]:
+    """COMMAND's first word, when it is the executable, is a path: at most MAX_EXECUTABLE_BYTES."""
+    if command:
+        size = len(command[0].encode("utf-8", "surrogatepass"))
+        if size > MAX_EXECUTABLE_BYTES:
+            limit = f"an executable's path is at most {MAX_EXECUTABLE_BYTES:,} bytes (Linux's PATH_MAX)"
+            raise UsageError(f"the command {shown(command[0])} is too long: {limit}", "run")
+    return command
+
+
 def check_pull(value: str) -> PullPolicy:
     for policy in PULL_POLICIES:
         if value == policy:
@@ -135,15 +161,14 @@ def run_spec(
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
     `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
-    if not image.strip():
-        raise UsageError("an image name is required", "run")
+    image = check_image(image, "run")
     ip = publish_ip(environ)
     lookup = environ.get
     variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
-    variables += [check_env(v, lookup) for v in env]
+    variables += [check_env(v, lookup, n) for n, v in enumerate(env, start=1)]
     return RunSpec(
         image=image,
-        command=tuple(command),
+        command=check_command(tuple(command)),
         name=check_name(name),
         publish=with_default_ip(parse_publish_specs(publish), ip),
         publish_all=publish_all,

@@ -16,7 +16,7 @@ from dkr.models.build import BuildRequest
 from dkr.models.run import PortMapping, PublishedPort, RunSpec
 from dkr.models.up import UpRequest
 from dkr.options.build import parse_tag
-from dkr.options.run import check_name, parse_labels
+from dkr.options.run import MAX_WAIT_SECONDS, check_name, parse_labels
 
 #: the label on every container and image dkr up creates; its value is the container's name. dkr up
 #: replaces only a container that carries it (unless --replace).
@@ -76,8 +76,12 @@ def up_request(
     `labels` go on both the image and the container, with dkr up's own label."""
     if not path.strip():
         raise UsageError("the build context folder is empty ('')", "up")
-    if wait_timeout <= 0:
-        raise UsageError(f"invalid --wait-timeout '{wait_timeout:g}' (a number of seconds above 0)", "up")
+    if not 0 < wait_timeout <= MAX_WAIT_SECONDS:  # also NaN (the command reads the flag with parse_seconds)
+        raise UsageError(
+            f"invalid --wait-timeout '{wait_timeout:g}' (a number of seconds above 0, at most "
+            f"{MAX_WAIT_SECONDS:.0f})",
+            "up",
+        )
     container = derive_name(path, cwd) if name is None else str(check_name(name, "up"))
     ip = publish_ip(environ, "up")
     tag = image_ref(container)

@@ -41,6 +41,10 @@ class Streams:
         # Python leaves sys.stdout None when the process starts with it closed (`dkr ps >&-`)
         out = sys.stdout if sys.stdout is not None else _Closed("stdout")
         err = sys.stderr if sys.stderr is not None else _Closed("stderr")
+        # argv that is not UTF-8 reaches Python as surrogate escapes; a result that echoes it writes those
+        # bytes back as they came, as docker does, rather than fail on a strict stdout
+        with contextlib.suppress(AttributeError, ValueError):
+            out.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
         return cls(out, err, out_tty, err_tty, color)
 
     def console(self, stderr: bool = False) -> Console:

@@ -271,7 +271,8 @@ def test_cli_no_such_image(fake: FakeEngine) -> None:
     [
         pytest.param(["img", "--format", "yaml"], "invalid --format 'yaml'", id="format"),
         pytest.param([], "missing argument 'IMAGE'", id="no-image"),
-        pytest.param([""], "invalid image name '' (empty)", id="empty-image"),
+        pytest.param([""], "invalid image '': invalid reference format", id="empty-image"),
+        pytest.param(["/"], "invalid image '/': invalid reference format", id="slash"),
     ],
 )
 def test_usage_errors_before_any_engine_call(fake: FakeEngine, args: list[str], needle: str) -> None:

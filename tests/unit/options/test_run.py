@@ -7,6 +7,7 @@ import pytest
 from dkr.errors import UsageError
 from dkr.models.run import ImageInfo, PortMapping
 from dkr.options.run import (
+    MAX_EXECUTABLE_BYTES,
     check_env,
     check_name,
     check_pull,
@@ -37,9 +38,10 @@ def test_check_env(value: str, expected: str) -> None:
     assert check_env(value, ENV.get) == expected
 
 
-def test_check_env_rejects_an_empty_name() -> None:
-    with pytest.raises(UsageError, match="invalid environment variable '=x'"):
-        check_env("=x", ENV.get)
+def test_check_env_rejects_an_empty_name_without_echoing_the_value() -> None:
+    with pytest.raises(UsageError) as err:
+        check_env("=hunter2", ENV.get, 3)
+    assert err.value.message == "invalid -e/--env (the 3rd): no variable name before '='"
 
 
 def test_env_file_with_lookup() -> None:
@@ -84,14 +86,16 @@ def test_env_file_details(content: bytes, expected: list[str]) -> None:
     ("content", "needle"),
     [
         pytest.param(
-            b"foo=bar\n    f   =quux\n", "variable 'f   ' contains whitespace", id="badly formatted"
+            b"foo=bar\n    f   =quux\n", "variable 'f   ' on line 2 contains whitespace", id="badly formatted"
         ),
         pytest.param(
-            b"first line\nanother invalid line", "variable 'first line' contains whitespace", id="random"
+            b"first line\nanother invalid line",
+            "the variable name on line 1 contains whitespace",
+            id="random",
         ),
         pytest.param(
             b"# comment=\n=blank variable names are an error case\n",
-            "no variable name on line '=blank variable names are an error case'",
+            "no variable name on line 2",
             id="no name",
         ),
         pytest.param(b"foo=" + b"a" * (64 * 1024 + 42), "longer than 64 KiB", id="line too long"),
@@ -103,6 +107,22 @@ def test_env_file_errors(content: bytes, needle: str) -> None:
         parse_env_file("vars.env", content, ENV.get)
     assert needle in err.value.message
     assert err.value.message.startswith("invalid env file vars.env: ")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"=hunter2\n", id="no name"),
+        pytest.param(b"A=1\n  =hunter2 \n", id="no name, indented"),
+        pytest.param(b"my token hunter2\n", id="a stray value with blanks"),
+        pytest.param(b"A=\xffhunter2\n", id="not utf-8"),
+        pytest.param(b"A=hunter2" + b"x" * (64 * 1024), id="too long"),
+    ],
+)
+def test_env_file_errors_never_show_a_value(content: bytes) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_env_file("vars.env", content, ENV.get)
+    assert "hunter2" not in err.value.message and "line" in err.value.message
 
 
 # --- -l, --name, -w, --pull ----------------------------------------------------------------------------
@@ -187,8 +207,75 @@ def test_run_spec_env_file_then_e_flags() -> None:
 
 
 def test_run_spec_rejects_an_empty_image() -> None:
-    with pytest.raises(UsageError, match="an image name is required"):
+    with pytest.raises(UsageError, match="invalid image ' ': invalid reference format"):
         run_spec(" ", environ={})
+
+
+# --- IMAGE: docker/cli's reference.ParseAnyReference, before any Engine call -----------------------------------
+
+HEX = "0123456789abcdef" * 4
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "busybox", "busybox:1.36", f"busybox@sha256:{HEX}", f"busybox:1.36@sha256:{HEX}", "library/busybox",
+        "docker.io/library/busybox:latest", "localhost:5000/team/app:v1", "[::1]:5000/app", "a" * 247,
+        HEX, f"sha256:{HEX}", f"sha512:{HEX * 2}", "5d752f4cf217", "sha256:5d75",
+    ],
+)  # fmt: skip
+def test_run_takes_what_parse_any_reference_takes(image: str) -> None:
+    assert run_spec(image, environ={}).image == image
+
+
+@pytest.mark.parametrize(
+    ("image", "why"),
+    [
+        ("/", "invalid reference format"),
+        (".", "invalid reference format"),
+        ("..", "invalid reference format"),
+        ("", "invalid reference format"),
+        ("-", "invalid reference format"),
+        ("a b", "invalid reference format"),
+        ("busybox:", "invalid reference format"),
+        ("busybox@sha256:abc", "invalid reference format"),
+        ("Busybox", "repository name (library/Busybox) must be lowercase"),
+        (HEX.upper(), "must be lowercase"),
+        ("a" * 248, "repository name must not be more than 255 characters"),  # library/ + 248
+        ("\udcff", "invalid reference format"),
+        ("../images/json", "invalid reference format"),
+    ],
+)
+def test_run_refuses_what_parse_any_reference_refuses(image: str, why: str) -> None:
+    with pytest.raises(UsageError) as err:
+        run_spec(image, environ={})
+    assert err.value.message.startswith("invalid image '") and err.value.message.endswith(why)
+    assert err.value.hint == "Run 'dkr run --help' for usage."
+
+
+# --- COMMAND: the executable's path is at most PATH_MAX (a longer one hangs the Engine: moby#37525) ---------
+
+
+def test_the_executable_may_be_as_long_as_path_max() -> None:
+    longest = "/" + "a" * (MAX_EXECUTABLE_BYTES - 1)
+    assert run_spec("img", [longest, "b" * 100_000], environ={}).command == (longest, "b" * 100_000)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param("a" * (MAX_EXECUTABLE_BYTES + 1), id="ascii"),
+        pytest.param("é" * 2048, id="2-byte characters"),
+        pytest.param("a" * 100_000, id="the reported 100,000"),
+    ],
+)
+def test_a_longer_executable_is_refused_naming_the_limit(first: str) -> None:
+    with pytest.raises(UsageError) as err:
+        run_spec("img", [first], environ={})
+    assert "\n" not in err.value.message and len(err.value.message) < 200
+    assert err.value.message.endswith(
+        "is too long: an executable's path is at most 4,095 bytes (Linux's PATH_MAX)"
+    )
 
 
 def test_container_config() -> None:
