@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from dkr.cli import run
+from dkr.entry import run
 
 run()

@@ -41,6 +41,8 @@ class ExitCode(IntEnum):
     COMMAND_NOT_FOUND = 127
     #: interrupted by Ctrl-C (128 + SIGINT)
     INTERRUPTED = 130
+    #: terminated by SIGTERM (128 + SIGTERM), after the same clean-up as Ctrl-C
+    TERMINATED = 143
 
 
 class DkrError(Exception):
@@ -121,6 +123,8 @@ class Unreachable(enum.Enum):
     EXPECTS_TLS = "expects-tls"
     #: detail: ssh's own last words
     SSH = "ssh"
+    #: the connection was up, and an answer stopped half-way (a truncated stream, EOF mid-JSON)
+    CUT_OFF = "its answer was cut off"
 
 
 class EngineUnreachable(EngineFailure):
@@ -128,6 +132,17 @@ class EngineUnreachable(EngineFailure):
 
     def __init__(self, endpoint: Endpoint, reason: Unreachable, detail: str = "") -> None:
         super().__init__()
+        self.endpoint = endpoint
+        self.reason = reason
+        self.detail = detail
+
+
+class EngineLost(EngineFailure):
+    """The Engine answered earlier in this command, then the connection broke while `operation` was in
+    progress: the work may be half done (what that means depends on the operation)."""
+
+    def __init__(self, endpoint: Endpoint, operation: str, reason: Unreachable, detail: str = "") -> None:
+        super().__init__(operation)
         self.endpoint = endpoint
         self.reason = reason
         self.detail = detail

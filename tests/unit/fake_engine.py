@@ -16,6 +16,18 @@ from typing import Any
 Handler = Callable[[str, str, bytes], tuple[int, Any]]
 
 
+class Truncated(bytes):
+    """An answer that stops half-way: these bytes are sent under a Content-Length of `declared`, then the
+    connection is closed, as an Engine that dies mid-answer leaves it."""
+
+    declared: int
+
+    def __new__(cls, data: bytes, declared: int) -> Truncated:
+        obj = super().__new__(cls, data)
+        obj.declared = declared
+        return obj
+
+
 class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
@@ -62,10 +74,14 @@ class FakeEngine:
                 self.send_header("Content-Type", "application/json")
                 if engine.is_engine:
                     self.send_header("Api-Version", engine.api_version)
-                self.send_header("Content-Length", str(len(data)))
+                length = payload.declared if isinstance(payload, Truncated) else len(data)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 if self.command != "HEAD":  # a HEAD answer has no body (the docker CLI pings with HEAD)
                     self.wfile.write(data)
+                if isinstance(payload, Truncated):
+                    self.wfile.flush()
+                    self.close_connection = True
 
             do_GET = do_POST = do_DELETE = do_HEAD = _handle
 

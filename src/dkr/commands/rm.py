@@ -25,17 +25,24 @@ def rm(
     from dkr import render
     from dkr.engine.containers import remove_many
     from dkr.render.errors import message
+    from dkr.render.stop import interrupted
 
     failed = 0
-    for res in remove_many(engine, containers, force=force, volumes=volumes):
-        if res.error is None:
-            render.result(res.arg)
-        elif force and res.not_found:
-            # as `docker rm -f` (and `rm -f`): what is already gone is reported, not a failure
-            render.warning(f"{message(res.error)} (nothing to remove)")
-        else:
-            failed += 1
-            render.error(f"cannot remove '{res.arg}': {message(res.error)}")
+    reported = 0
+    try:
+        for res in remove_many(engine, containers, force=force, volumes=volumes):
+            reported += 1
+            if res.error is None:
+                render.result(res.arg)
+            elif force and res.not_found:
+                # as `docker rm -f` (and `rm -f`): what is already gone is reported, not a failure
+                render.warning(f"{message(res.error)} (nothing to remove)")
+            else:
+                failed += 1
+                render.error(f"cannot remove '{res.arg}': {message(res.error)}")
+    except KeyboardInterrupt:
+        interrupted(containers[reported:], "removing")  # the Engine finishes the removals it was asked
+        raise
     return ExitCode.FAILURE if failed else ExitCode.OK
 
 

@@ -36,19 +36,23 @@ def run(
     wait: bool = typer.Option(
         False, "--wait", help="With -d: return once published ports answer or healthy."
     ),
-    wait_timeout: float | None = typer.Option(
+    wait_timeout: str | None = typer.Option(
         None, "--wait-timeout", metavar="SECONDS", help="Give up --wait after this long (default 60)."
     ),
 ) -> int:
     """Run a command in a new container. Options come before IMAGE; the rest is the container's command."""
     from dkr.cli import state
     from dkr.grammars.ports import on_all_interfaces
-    from dkr.options.run import run_spec
+    from dkr.options.numbers import parse_seconds
+    from dkr.options.run import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, run_spec
 
     if wait and not detach:
         raise UsageError("--wait needs -d (a foreground run already waits for the container)", "run")
-    if wait_timeout is not None and (not wait or wait_timeout <= 0):
-        raise UsageError("--wait-timeout needs --wait and a number of seconds above 0", "run")
+    seconds = None
+    if wait_timeout is not None:
+        seconds = parse_seconds(wait_timeout, "--wait-timeout", "run", maximum=MAX_WAIT_SECONDS)
+        if not wait:
+            raise UsageError("--wait-timeout needs --wait (and -d)", "run")
     try:
         files = [(path, Path(path).read_bytes()) for path in env_file]
     except OSError as exc:
@@ -70,15 +74,20 @@ def run(
         return core.run_foreground(
             engine, spec, ContainerOutput(), notify=render.note, progress=show.pull_progress()
         )
-    timeout = (wait_timeout or 60.0) if wait else None
+    timeout = (seconds or DEFAULT_WAIT_SECONDS) if wait else None
+    published = bool(spec.publish) or spec.publish_all
     try:
-        result = core.run_detached(
-            engine, spec, wait_timeout=timeout, notify=render.note, progress=show.pull_progress()
+        core.run_detached(
+            engine,
+            spec,
+            wait_timeout=timeout,
+            notify=render.note,
+            progress=show.pull_progress(),
+            deliver=lambda result: show.started(result, published),
         )
     except NotReady as exc:
         show.not_ready(exc)
         raise
-    show.started(result, bool(spec.publish) or spec.publish_all)
     return 0
 
 

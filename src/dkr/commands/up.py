@@ -27,17 +27,20 @@ def up(
         False, "--replace", help="Also replace a container of that name that dkr up did not create."
     ),
     init: bool = typer.Option(True, "--init/--no-init", help="Run an init as PID 1 (default: yes)."),
-    wait_timeout: float = typer.Option(
-        60.0, "--wait-timeout", metavar="SECONDS", help="How long to wait for the container to answer."
+    wait_timeout: str = typer.Option(
+        "60", "--wait-timeout", metavar="SECONDS", help="How long to wait for the container to answer."
     ),
 ) -> None:
     """Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr."""
     from dkr.cli import state
+    from dkr.options.numbers import parse_seconds
+    from dkr.options.run import MAX_WAIT_SECONDS
     from dkr.options.up import up_request
 
+    seconds = parse_seconds(wait_timeout, "--wait-timeout", "up", maximum=MAX_WAIT_SECONDS)
     request = up_request(
         path, cwd=os.getcwd(), environ=os.environ, name=name, dockerfile=file, publish=publish,
-        labels=label, init=init, replace=replace, wait_timeout=wait_timeout,
+        labels=label, init=init, replace=replace, wait_timeout=seconds,
     )  # fmt: skip
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error

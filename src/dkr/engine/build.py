@@ -19,7 +19,7 @@ from dkr.engine import sdk
 from dkr.engine.buildstream import BuildLog
 from dkr.engine.client import Engine
 from dkr.engine.errors import api_message
-from dkr.errors import BuildError, BuildWithoutImage, DockerfileRejected, StreamBroken
+from dkr.errors import BuildError, BuildWithoutImage, DockerfileRejected
 from dkr.grammars.reference import parse_normalized
 from dkr.models.build import (
     BuildEvent,
@@ -173,8 +173,6 @@ def _items(stream: Iterator[Any], plan: ContextPlan) -> Iterator[Any]:
     surfaces as the SDK's APIError on the first read."""
     try:
         yield from stream
-    except docker.errors.StreamParseError as exc:
-        raise StreamBroken(f"the Engine's build output could not be read ({exc})", "build") from exc
     except docker.errors.APIError as exc:
         message = api_message(exc)
         if exc.status_code == 400 or "dockerfile parse error" in message.lower():

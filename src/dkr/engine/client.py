@@ -11,8 +11,16 @@ import docker.errors
 import requests.exceptions
 
 from dkr.engine import sdk
-from dkr.engine.errors import ENGINE_EXCEPTIONS, translated, unreachable
-from dkr.errors import DkrError, EngineTooOld, EngineUnreachable, NotAnEngine, TlsFileUnreadable, Unreachable
+from dkr.engine.errors import ENGINE_EXCEPTIONS, lost_or_unreachable, translated, unreachable
+from dkr.errors import (
+    DkrError,
+    EngineFailure,
+    EngineTooOld,
+    EngineUnreachable,
+    NotAnEngine,
+    TlsFileUnreadable,
+    Unreachable,
+)
 from dkr.hosts import Endpoint, ssh_target
 
 if TYPE_CHECKING:
@@ -116,11 +124,21 @@ class Engine:
     def unreachable(self, exc: BaseException) -> EngineUnreachable:
         return unreachable(self.endpoint, exc, self._ssh.failure() if self._ssh else None)
 
+    def _failed(self, exc: BaseException, operation: str, cut: bool) -> EngineFailure:
+        return lost_or_unreachable(
+            self.endpoint,
+            exc,
+            operation,
+            answered=self._api is not None,
+            cut=cut,
+            ssh_failure=self._ssh.failure() if self._ssh else None,
+        )
+
     @contextmanager
     def errors(self, operation: str = "") -> Iterator[None]:
         """Turn SDK and HTTP exceptions raised inside into dkr's typed errors; `operation` says what dkr was
         doing ("list containers"), for the error's words."""
-        with translated(self.endpoint, operation, self.unreachable):
+        with translated(self.endpoint, operation, self._failed):
             yield
 
     @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -109,14 +110,30 @@ def in_parallel(engine: Engine, args: Sequence[str], op: Callable[[str], R], nam
     """Run op on every argument at once; yield the results in argument order as soon as each is known
     (docker's parallelOperation). op reports failures in its result rather than raising."""
     _ = engine.api  # connect once, so an unreachable Engine fails once rather than per container
-    workers = max(1, min(32, len(args)))  # the Engine client keeps 32 connections
-    # imported here: a listing (ps) never runs anything in parallel, and the import costs it start-up time
-    from concurrent.futures import ThreadPoolExecutor
+    slots = threading.BoundedSemaphore(32)  # the Engine client keeps 32 connections
+    results: list[tuple[R] | BaseException | None] = [None] * len(args)
+    done = [threading.Event() for _ in args]
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"dkr-{name}") as pool:
-        futures = [pool.submit(op, arg) for arg in args]
-        for future in futures:
-            yield future.result()
+    def work(i: int, arg: str) -> None:
+        with slots:
+            try:
+                results[i] = (op(arg),)
+            except BaseException as exc:  # handed to the caller below, in argument order
+                results[i] = exc
+            finally:
+                done[i].set()
+
+    # Daemon threads, not a pool: on Ctrl-C the caller returns at once (a pool joins its workers first, so a
+    # `stop -t 60` would hold the terminal for a minute) and the Engine finishes what it was asked.
+    for i, arg in enumerate(args):
+        threading.Thread(target=work, args=(i, arg), name=f"dkr-{name}-{i}", daemon=True).start()
+    for i in range(len(args)):
+        done[i].wait()  # interruptible: Ctrl-C lands here
+        outcome = results[i]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert outcome is not None
+        yield outcome[0]
 
 
 def stop_many(

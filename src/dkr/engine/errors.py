@@ -26,6 +26,8 @@ from dkr.errors import (
     CreateFailed,
     DkrError,
     EngineError,
+    EngineFailure,
+    EngineLost,
     EngineTimeout,
     EngineUnreachable,
     NameInUse,
@@ -38,7 +40,6 @@ from dkr.errors import (
     PortUnavailable,
     RunFailure,
     StartFailed,
-    StreamBroken,
     Unreachable,
 )
 from dkr.hosts import Endpoint
@@ -48,6 +49,8 @@ ENGINE_EXCEPTIONS: tuple[type[BaseException], ...] = (
     docker.errors.DockerException,
     requests.exceptions.RequestException,
     urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    ConnectionError,
 )
 
 # --- unreachable --------------------------------------------------------------------------------------------
@@ -150,7 +153,7 @@ _NO_SUCH = (
     (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer),
     (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage),
     (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork),
-    (re.compile(r"(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
+    (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
 )
 
 
@@ -171,12 +174,35 @@ def from_api_error(exc: docker.errors.APIError, operation: str = "") -> EngineEr
     return EngineError(message, operation)
 
 
+#: makes the error for a connection that failed or broke (the Engine knows its transport and whether it had
+#: answered before): (the exception, the operation, whether an answer was cut off half-way)
+Lost = Callable[[BaseException, str, bool], EngineFailure]
+
+
+def lost_or_unreachable(
+    endpoint: Endpoint,
+    exc: BaseException,
+    operation: str,
+    *,
+    answered: bool,
+    cut: bool,
+    ssh_failure: str | None,
+) -> EngineFailure:
+    """An Engine that answered earlier in this command and then broke is lost (the work may be half done);
+    one that never answered is unreachable."""
+    if not answered:
+        return unreachable(endpoint, exc, ssh_failure)
+    if ssh_failure:
+        return EngineLost(endpoint, operation, Unreachable.SSH, ssh_failure)
+    if cut:
+        return EngineLost(endpoint, operation, Unreachable.CUT_OFF)
+    reason, detail = unreachable_reason(exc)
+    return EngineLost(endpoint, operation, reason, detail)
+
+
 @contextmanager
-def translated(
-    endpoint: Endpoint, operation: str, lost: Callable[[BaseException], EngineUnreachable]
-) -> Iterator[None]:
-    """Turn SDK and HTTP exceptions raised inside into dkr's typed errors; `lost` makes the error for a
-    connection that failed (it knows the transport)."""
+def translated(endpoint: Endpoint, operation: str, lost: Lost) -> Iterator[None]:
+    """Turn SDK and HTTP exceptions raised inside into dkr's typed errors."""
     try:
         yield
     except DkrError:
@@ -184,13 +210,20 @@ def translated(
     except docker.errors.APIError as exc:
         raise from_api_error(exc, operation) from exc
     except requests.exceptions.ConnectionError as exc:
-        raise lost(exc) from exc
+        raise lost(exc, operation, False) from exc
     except requests.exceptions.Timeout as exc:
         raise EngineTimeout(endpoint, operation) from exc
+    except docker.errors.StreamParseError as exc:  # EOF in the middle of a JSON message
+        raise lost(exc, operation, True) from exc
     except docker.errors.DockerException as exc:
         raise EngineError(str(exc), operation) from exc
-    except urllib3.exceptions.HTTPError as exc:
-        raise StreamBroken(f"the Engine closed the stream: {exc}", operation) from exc
+    except (
+        requests.exceptions.RequestException,
+        urllib3.exceptions.HTTPError,
+        http.client.HTTPException,
+    ) as exc:
+        # a chunked body that stopped half-way (ChunkedEncodingError, ProtocolError, IncompleteRead)
+        raise lost(exc, operation, True) from exc
 
 
 # --- dkr run: create and start refusals into docker's exit codes --------------------------------------------

@@ -11,6 +11,7 @@ import codecs
 import collections
 import contextlib
 import dataclasses
+import secrets
 import signal
 import socket
 import threading
@@ -135,18 +136,172 @@ def ensure_image(
 # --- create, start, remove --------------------------------------------------------------------------------
 
 
+#: The label that finds a container dkr asked for when the Engine's answer never reached dkr (Ctrl-C while
+#: the create request was in flight, a lost connection): a random token per create.
+CREATE_TOKEN_LABEL = "dkr.create-token"
+
+
+class Owned:
+    """The container a command creates, from before the create request is sent until it is handed over.
+    Leaving the block by any exception (a failed start or wait, Ctrl-C or SIGTERM at any instant, an answer
+    that never came) removes it: by id when the create's answer arrived, else by the token label given to
+    it. A Ctrl-C during that clean-up is noted; a second one gives up and says what is left and how to
+    remove it."""
+
+    def __init__(self, engine: Engine, notify: Notify | None = None) -> None:
+        self.engine = engine
+        self.notify = notify or (lambda _line: None)
+        self.token = secrets.token_hex(12)
+        self.id: str | None = None
+        self._kept = False
+        #: set once the container was removed on the way out
+        self.removed = False
+
+    def __enter__(self) -> Owned:
+        return self
+
+    def keep(self, deliver: Callable[[], None] | None = None) -> None:
+        """Hand it over: it is the user's from now on. `deliver` tells the user (prints its id); Ctrl-C and
+        SIGTERM are held back while it does, so that the container is either removed or reported, never
+        kept without the user having been told."""
+        if deliver is None:
+            self._kept = True
+            return
+        held = {signal.SIGINT, signal.SIGTERM}
+        blocking = threading.current_thread() is threading.main_thread()
+        if blocking:
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            self._kept = True
+            deliver()
+        finally:
+            if blocking:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # a held Ctrl-C lands now
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None or self._kept:
+            return
+        with _clean_up_signals(self.notify):
+            try:
+                self._remove()
+                self.removed = True
+            except (KeyboardInterrupt, DkrError):  # a second Ctrl-C, or the Engine is gone: say what is left
+                pass
+        if not self.removed:
+            left = self.id[:12] if self.id else f"the one labelled {CREATE_TOKEN_LABEL}={self.token}"
+            ref = self.id[:12] if self.id else f"$(dkr ps -aq -f label={CREATE_TOKEN_LABEL}={self.token})"
+            self.notify(f"dkr: warning: container {left} was left behind: remove it with dkr rm -f {ref}")
+
+    def _remove(self) -> None:
+        if self.id is not None:
+            remove_container(self.engine, self.id)
+            return
+        with self.engine.errors("find the container dkr created"):
+            found = self.engine.api.containers(
+                all=True, quiet=True, filters={"label": f"{CREATE_TOKEN_LABEL}={self.token}"}
+            )
+        for item in found:
+            remove_container(self.engine, str(item["Id"]))
+
+
+@contextlib.contextmanager
+def _clean_up_signals(notify: Notify) -> Iterator[None]:
+    """While dkr removes what it created: the first Ctrl-C (or SIGTERM) is noted, the next one interrupts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    presses = [0]
+
+    def handle(_signum: int, _frame: object) -> None:
+        presses[0] += 1
+        if presses[0] == 1:
+            notify("removing the container dkr created (press Ctrl-C again to leave it)")
+            return
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _to_the_end(request: Callable[[], dict[str, Any]], notify: Notify) -> dict[str, Any]:
+    """Make `request` in a thread and wait for it. Ctrl-C (or SIGTERM) while it is in flight does not cut it
+    off: the Engine may already be creating the container, and only its answer says which one to remove. So
+    dkr waits (a bounded time, a second Ctrl-C gives up) for the answer, then lets the interrupt go on."""
+    outcome: list[Any] = []
+    done = threading.Event()
+
+    def make() -> None:
+        try:
+            outcome.append(("ok", request()))
+        except BaseException as exc:  # handed over below
+            outcome.append(("error", exc))
+        finally:
+            done.set()
+
+    # An Event, not Thread.join(): a join that Ctrl-C interrupts can leave the thread looking finished, and a
+    # second join would then return before the answer came.
+    worker = threading.Thread(target=make, name="dkr-create", daemon=True)
+    try:
+        worker.start()  # its wait for the thread to begin is interruptible too
+        done.wait()  # interruptible
+    except KeyboardInterrupt as interrupt:
+        if worker.ident is not None:  # it began: its request may be with the Engine
+            with _clean_up_signals(notify), contextlib.suppress(KeyboardInterrupt):
+                done.wait(CREATE_ANSWER_WAIT)
+        if outcome and outcome[0][0] == "ok":
+            raise _Interrupted(outcome[0][1], interrupt) from None
+        raise
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    result: dict[str, Any] = value
+    return result
+
+
+#: How long an interrupted create may still take to answer (a create takes well under a second).
+CREATE_ANSWER_WAIT = 10.0
+
+
+class _Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM: `interrupt`) during a create whose answer then arrived: `answer` names the
+    container to remove."""
+
+    def __init__(self, answer: dict[str, Any], interrupt: KeyboardInterrupt) -> None:
+        super().__init__()
+        self.answer = answer
+        self.interrupt = interrupt
+
+
 def create_container(
-    engine: Engine, spec: RunSpec, image: ImageInfo, *, attach: bool = False, notify: Notify | None = None
+    engine: Engine,
+    spec: RunSpec,
+    image: ImageInfo,
+    owned: Owned,
+    *,
+    attach: bool = False,
+    notify: Notify | None = None,
 ) -> str:
-    """Create the container; a refusal is docker's exit 125 (126/127 for a command the Engine already knows
-    it cannot run), naming the container that holds a name already in use."""
+    """Create the container, labelled with `owned`'s token (so it can be found if the answer is lost); a
+    refusal is docker's exit 125 (126/127 for a command the Engine already knows it cannot run), naming the
+    container that holds a name already in use."""
     body = container_config(spec, image, attach)
-    with _translated(engine, lambda message: create_error(message, spec.command)):
-        res = engine.api.create_container_from_config(body, name=spec.name)
+    body["Labels"] = {**body["Labels"], CREATE_TOKEN_LABEL: owned.token}  # type: ignore[dict-item]
+    api = engine.api
+    try:
+        with _translated(engine, lambda message: create_error(message, spec.command)):
+            res = _to_the_end(lambda: api.create_container_from_config(body, name=spec.name), owned.notify)
+    except _Interrupted as exc:
+        owned.id = str(exc.answer["Id"])  # so that Owned removes exactly this one
+        raise exc.interrupt from None
+    owned.id = str(res["Id"])
     for warning in res.get("Warnings") or ():
         if notify:
             notify(f"dkr: warning: {warning}")
-    return str(res["Id"])
+    return owned.id
 
 
 def remove_container(engine: Engine, cid: str) -> None:
@@ -166,15 +321,10 @@ def remove_container(engine: Engine, cid: str) -> None:
 
 
 def start_container(engine: Engine, cid: str, spec: RunSpec) -> None:
-    """Start it; if that fails, remove what dkr just created (docker leaves a dead container behind) and
-    raise docker's exit code with the cause: the host port, the command."""
-    try:
-        with _translated(engine, lambda message: start_error(message, spec.command)):
-            engine.api.start(cid)
-    except DkrError:
-        with contextlib.suppress(DkrError):
-            remove_container(engine, cid)
-        raise
+    """Start it; a refusal is docker's exit code with the cause: the host port, the command. (The caller's
+    Owned removes the container: docker leaves a dead one behind.)"""
+    with _translated(engine, lambda message: start_error(message, spec.command)):
+        engine.api.start(cid)
 
 
 class _Output:
@@ -286,35 +436,35 @@ def run_detached(
     wait_timeout: float | None = None,
     notify: Notify | None = None,
     progress: Progress | None = None,
+    deliver: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """`docker run -d`: the image, create, start. With `wait_timeout`, also wait until it is ready (the result
     says how); if it is not, remove it and raise NotReady with its last log lines. Nothing is left behind on
-    any failure."""
+    any failure. `deliver` shows the result to the user as the container is handed over (see Owned.keep)."""
     image = image or ensure_image(engine, spec.image, spec.pull, progress)
-    cid = create_container(engine, spec, image, notify=notify)
     tail: _LogTail | None = None
     exit_waiter: _ExitWaiter | None = None
+    owned = Owned(engine, notify)
     try:
-        if wait_timeout is not None:
-            tail = _LogTail(engine, cid)
-            # registered before start, so the exit code is known even if --rm removes the container first
-            exit_waiter = _ExitWaiter(engine, cid, removed=False)
-        start_container(engine, cid, spec)
-        result = _started(engine, cid, spec, image)
-        if wait_timeout is not None:
-            ready = wait_until_ready(engine, result, wait_timeout, tail=tail, exit_waiter=exit_waiter)
-            result = dataclasses.replace(result, ready=ready)
-    except BaseException as exc:  # a failed start/wait or Ctrl-C: remove what dkr created
-        _close(tail, exit_waiter)
-        removed = True
-        try:
-            remove_container(engine, cid)
-        except DkrError:
-            removed = False
-        if removed and isinstance(exc, NotReady):
+        with owned:  # a failed start or wait, Ctrl-C at any instant: what dkr created is removed
+            try:
+                cid = create_container(engine, spec, image, owned, notify=notify)
+                if wait_timeout is not None:
+                    tail = _LogTail(engine, cid)
+                    # registered before start: the exit code is known even if --rm removes the container first
+                    exit_waiter = _ExitWaiter(engine, cid, removed=False)
+                start_container(engine, cid, spec)
+                result = _started(engine, cid, spec, image)
+                if wait_timeout is not None:
+                    ready = wait_until_ready(engine, result, wait_timeout, tail=tail, exit_waiter=exit_waiter)
+                    result = dataclasses.replace(result, ready=ready)
+            finally:
+                _close(tail, exit_waiter)
+            owned.keep((lambda: deliver(result)) if deliver is not None else None)
+    except NotReady as exc:
+        if owned.removed:
             raise exc.after_removal() from exc.__cause__
         raise
-    _close(tail, exit_waiter)
     return result
 
 
@@ -475,34 +625,34 @@ def run_foreground(
     """`docker run` without -d: attach, start, stream stdout/stderr to `sink` live, and return the
     container's exit code. Ctrl-C stops the container (see _Interrupts) and still returns its code."""
     image = image or ensure_image(engine, spec.image, spec.pull, progress)
-    cid = create_container(engine, spec, image, attach=True, notify=notify)
     output: _Output | None = None
     waiter: _ExitWaiter | None = None
-    try:
-        output = _Output(engine, cid)
-        waiter = _ExitWaiter(engine, cid, removed=spec.auto_remove)
-        start_container(engine, cid, spec)
-    except BaseException:
-        for part in (output, waiter):
-            if part is not None:
-                part.close()
-        with contextlib.suppress(DkrError):
-            remove_container(engine, cid)
-        raise
-    interrupts = _Interrupts(engine, cid, spec.name or cid[:12], notify)
-    with interrupts.installed():
+    with Owned(engine, notify) as owned:  # until it runs: nothing is left behind on any way out
         try:
-            for stream, data in output:
-                sink(stream, data)
+            cid = create_container(engine, spec, image, owned, attach=True, notify=notify)
+            output = _Output(engine, cid)
+            waiter = _ExitWaiter(engine, cid, removed=spec.auto_remove)
+            start_container(engine, cid, spec)
         except BaseException:
-            # dkr cannot deliver the output (`dkr run img yes | head -1` closed the pipe): end the container
-            # as SIGPIPE would end a local producer, rather than leave it running unseen
-            output.close()
-            waiter.close()
-            with engine.best_effort():
-                engine.api.kill(cid)
+            for part in (output, waiter):
+                if part is not None:
+                    part.close()
             raise
-        code = waiter.result()
+        interrupts = _Interrupts(engine, cid, spec.name or cid[:12], notify)
+        with interrupts.installed():
+            owned.keep()  # it runs, and from here Ctrl-C is the container's (see _Interrupts)
+            try:
+                for stream, data in output:
+                    sink(stream, data)
+            except BaseException:
+                # dkr cannot deliver the output (`dkr run img yes | head -1` closed the pipe): end the
+                # container as SIGPIPE would end a local producer, rather than leave it running unseen
+                output.close()
+                waiter.close()
+                with engine.best_effort():
+                    engine.api.kill(cid)
+                raise
+            code = waiter.result()
     if interrupts.count and notify:
         notify(f"{spec.name or cid[:12]} stopped (exit code {code})")
     return code

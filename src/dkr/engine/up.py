@@ -86,23 +86,31 @@ def up(
         if holder is not None and holder.running:
             notify(f"{name} ({holder.short_id}) still runs its previous image: nothing was replaced")
         raise
-    on_built(built)
-    holder = _holder(engine, name)
-    _check_replaceable(holder, name, request.replace)
-    image = ensure_image(engine, built.id, "never")  # by id: the tag may move under a concurrent build
-    spec = request.run
-    if not spec.publish:
-        previous = holder.ports if holder is not None else ()
-        spec = dataclasses.replace(spec, publish=default_publish(image.exposed, previous, spec.publish_ip))
-    if holder is not None:
-        _retire(engine, holder, name, notify, on_killed)
     try:
-        started = run_detached(engine, spec, image, wait_timeout=request.wait_timeout, notify=notify)
-    except DkrError as exc:
-        # docker run's 125-127 are run's own; for dkr up a container that does not start is a failure (1)
-        if exc.exit_code == ExitCode.FAILURE:
-            raise
-        raise exc.with_exit_code(ExitCode.FAILURE) from exc.__cause__
+        on_built(built)
+        holder = _holder(engine, name)
+        _check_replaceable(holder, name, request.replace)
+        image = ensure_image(engine, built.id, "never")  # by id: the tag may move under a concurrent build
+        spec = request.run
+        if not spec.publish:
+            previous = holder.ports if holder is not None else ()
+            spec = dataclasses.replace(
+                spec, publish=default_publish(image.exposed, previous, spec.publish_ip)
+            )
+        if holder is not None:
+            _retire(engine, holder, name, notify, on_killed)
+        try:
+            started = run_detached(engine, spec, image, wait_timeout=request.wait_timeout, notify=notify)
+        except DkrError as exc:
+            # docker run's 125-127 are run's own; for dkr up a container that does not start is a failure (1)
+            if exc.exit_code == ExitCode.FAILURE:
+                raise
+            raise exc.with_exit_code(ExitCode.FAILURE) from exc.__cause__
+    except BaseException:
+        # This build will not run (it lost a race for the name, its container did not start, Ctrl-C): if it
+        # is no longer tagged (another up moved the tag), nothing names or uses it, so it goes.
+        _prune(engine, built.id)
+        raise
     if holder is not None and holder.image != image.id:
         _prune(engine, holder.image)
     return UpResult(built, started, holder.id if holder is not None else None)

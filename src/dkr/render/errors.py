@@ -21,6 +21,7 @@ from dkr.errors import (
     DkrError,
     DockerfileRejected,
     EngineError,
+    EngineLost,
     EngineTimeout,
     EngineTooOld,
     EngineUnreachable,
@@ -153,6 +154,28 @@ def _unreachable(exc: EngineUnreachable) -> Words:
         f"cannot connect to the Docker Engine at {ep.describe()}: "
         + unreachable_reason(exc.reason, exc.detail),
         _unreachable_hint(ep, exc.reason),
+    )
+
+
+#: what a lost connection leaves behind, by what was in progress
+_BACK = "dkr ps -a shows it once the Engine is back."
+_AFTERMATH = {
+    "build": "The build did not finish: no image was tagged. Check the Engine (dkr version), build again.",
+    "create the container": f"The container may have been created: {_BACK}",
+    "start the container": f"The container may be running: {_BACK}",
+    "attach to the container": f"The container may be running: {_BACK}",
+    "read the container's exit code": f"The container may still be running: {_BACK}",
+    "wait for the container": f"The container may still be running: {_BACK}",
+    "read the log stream": "The container itself is not affected: dkr logs again once the Engine is back.",
+}
+
+
+@_describes(EngineLost)
+def _lost(exc: EngineLost) -> Words:
+    during = f" while trying to {exc.operation}" if exc.operation else ""
+    return (
+        f"the Engine connection was lost{during}: {unreachable_reason(exc.reason, exc.detail)}",
+        _AFTERMATH.get(exc.operation, "Check that the Engine is running (dkr version), then try again."),
     )
 
 

@@ -34,7 +34,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, RunSpec, dict[str,
         ports = (PublishedPort(80, "tcp", "127.0.0.1", 8080), PublishedPort(53, "udp", "127.0.0.1", 5353))
         ready = Readiness("ports", 1.25, ports[:1]) if kw.get("wait_timeout") else None
         image_info = ImageInfo("sha256:1", spec.image, ("80/tcp",))
-        return RunResult(CID, "web", image_info, ports if spec.publish else (), ready)
+        result = RunResult(CID, "web", image_info, ports if spec.publish else (), ready)
+        kw["deliver"](result)  # the core hands the container over by showing it
+        return result
 
     monkeypatch.setattr(core, "run_foreground", foreground)
     monkeypatch.setattr(core, "run_detached", detached)
@@ -168,7 +170,9 @@ def test_loopback_is_quiet(calls: list[Any]) -> None:
         ),
         pytest.param(["-d", "--wait", "--wait-timeout", "0", "img"], "above 0", id="zero timeout"),
         pytest.param(["--pull", "sometimes", "img"], "invalid --pull 'sometimes'", id="pull"),
-        pytest.param(["-e", "=x", "img"], "invalid environment variable '=x'", id="env"),
+        pytest.param(
+            ["-e", "A=1", "-e", "=x", "img"], "invalid -e/--env (the 2nd): no variable name", id="env"
+        ),
         pytest.param(["-l", " =x", "img"], "invalid label", id="label"),
         pytest.param(["--name", "a b", "img"], "invalid container name 'a b'", id="name"),
         pytest.param(["-w", "rel", "img"], "invalid working directory 'rel'", id="workdir"),

@@ -125,7 +125,18 @@ def test_request_honours_dkr_publish_ip_and_an_explicit_name() -> None:
         pytest.param(["--name", "a"], {}, ["invalid container name 'a'"], id="name-too-short"),
         pytest.param(["-p", "80:"], {}, ["invalid port spec '80:'"], id="publish"),
         pytest.param(["-l", "=x"], {}, ["invalid label '=x'"], id="label"),
-        pytest.param(["--wait-timeout", "0"], {}, ["invalid --wait-timeout '0'"], id="wait-timeout"),
+        pytest.param(
+            ["--wait-timeout", "0"],
+            {},
+            ["invalid value for '--wait-timeout': '0' is not above 0"],
+            id="wait-timeout",
+        ),
+        pytest.param(
+            ["--wait-timeout", "nan"], {}, ["'nan' is not a number of seconds"], id="wait-timeout-nan"
+        ),
+        pytest.param(
+            ["--wait-timeout", "inf"], {}, ["'inf' is not a number of seconds"], id="wait-timeout-inf"
+        ),
         pytest.param([], {"DKR_PUBLISH_IP": "nowhere"}, ["invalid DKR_PUBLISH_IP"], id="publish-ip"),
         pytest.param(["/"], {}, ["folder name '/'"], id="underivable-name"),
         pytest.param([""], {}, ["build context folder is empty"], id="empty-path"),

@@ -1,5 +1,5 @@
 """dkr up's core (dkr.engine.up): a container that does not start is up's failure (exit 1), not run's 125-127,
-and the error raised is a copy: run's own error keeps docker's code."""
+and the error raised is a copy: run's own error keeps docker's code; the image it built is pruned."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def test_a_container_that_does_not_start_is_ups_failure(
     monkeypatch.setattr(core, "build", lambda *_a: BuildResult("sha256:" + "1" * 64, (), (), 1, 0.1))
     monkeypatch.setattr(core, "ensure_image", lambda *_a: ImageInfo("sha256:" + "1" * 64, "app"))
     monkeypatch.setattr(core, "run_detached", run_detached)
+    pruned: list[str] = []
+    monkeypatch.setattr(core, "_prune", lambda _engine, image: pruned.append(image))
     request = up_request(str(tmp_path), cwd=str(tmp_path), environ={}, name="app")
     with pytest.raises(RunFailure) as info:
         core.up(
@@ -47,3 +49,5 @@ def test_a_container_that_does_not_start_is_ups_failure(
     assert info.value.exit_code == ExitCode.FAILURE
     assert failure.exit_code == docker_code  # run's error itself is unchanged
     assert str(info.value) == str(failure)
+    # the image this up built will not run: it goes if nothing else names it (a lost race leaves none)
+    assert pruned == ["sha256:" + "1" * 64]
