@@ -354,3 +354,14 @@ def test_a_frozen_engine_is_one_line_within_ten_seconds(private_engine: tuple[Pr
         os.killpg(engine.proc.pid, signal.SIGCONT)
     assert_failed(res, 1, f"cannot connect to the Docker Engine at {engine.url}", "timed out")
     assert took < 10, took
+
+
+def test_engine_dies_during_stop(proxy: FaultProxy, make_container: object) -> None:
+    ctr = make_container()  # type: ignore[operator]
+    proxy.kill_on(b'"Running":true')  # stop inspects the container first: it dies in that answer
+    res = dkr("stop", "-t", "1", ctr.id[:12], env=via(proxy))
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr and "internal error" not in res.stderr
+    assert res.stderr.splitlines() == [
+        f"dkr: error: cannot stop '{ctr.id[:12]}': the Engine connection was lost: its answer was cut off"
+    ]
