@@ -99,6 +99,8 @@ def _debug_env() -> bool:
 COMMANDS: dict[str, str] = {
     "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on "
     "stderr.",
+    "container": "Manage containers: prune.",
+    "image": "Manage images: rm, prune.",
     "images": "List images.",
     "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running "
     "total and its share of the image.",
@@ -106,8 +108,10 @@ COMMANDS: dict[str, str] = {
     "logs": "Show a container's logs.",
     "ps": "List containers.",
     "rm": "Remove one or more containers, all at once.",
+    "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",
     "stop": "Stop one or more running containers, all at once.",
+    "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",

@@ -1,12 +1,15 @@
-"""Images: list (one request)."""
+"""Images: list (one request), tag, remove (in parallel), prune; and the containers' prune."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from dkr.engine.client import Engine
-from dkr.models.images import Image
+from dkr.engine.containers import in_parallel
+from dkr.errors import DkrError
+from dkr.grammars.reference import parse_normalized
+from dkr.models.images import Image, Pruned, Removed, removal_items
 
 
 def list_images(
@@ -16,3 +19,42 @@ def list_images(
     with engine.errors("list images"):
         payload: list[dict[str, Any]] = engine.api.images(all=all, filters=dict(filters or {}) or None)
     return [Image.from_api(item) for item in payload]
+
+
+def tag_image(engine: Engine, source: str, target: str) -> None:
+    """`docker tag SOURCE TARGET` (TARGET already checked: a name with an optional tag)."""
+    ref = parse_normalized(target).with_default_tag()
+    with engine.errors(f"tag {source} as {target}"):
+        engine.api.tag(source, ref.familiar_name, ref.tag)
+
+
+def _remove_one(engine: Engine, arg: str, force: bool, prune: bool) -> Removed:
+    try:
+        with engine.errors():
+            payload: list[dict[str, Any]] = engine.api.remove_image(arg, force=force, noprune=not prune)
+    except DkrError as exc:
+        return Removed(arg, error=exc)
+    return Removed.from_api(arg, payload)
+
+
+def remove_images(
+    engine: Engine, args: Sequence[str], *, force: bool = False, prune: bool = True
+) -> Iterator[Removed]:
+    """Remove every image at once; yield the outcomes in argument order as soon as each is known."""
+    return in_parallel(engine, args, lambda arg: _remove_one(engine, arg, force, prune), "rmi")
+
+
+def prune_images(engine: Engine, *, all: bool, filters: Mapping[str, list[str]]) -> Pruned:
+    """POST /images/prune: dangling images only, unless `all` (every image no container uses)."""
+    query = {**{k: list(v) for k, v in filters.items()}, "dangling": ["false" if all else "true"]}
+    with engine.errors("prune images"):
+        data: dict[str, Any] = engine.api.prune_images(filters=query)
+    return Pruned(removal_items(data.get("ImagesDeleted")), int(data.get("SpaceReclaimed") or 0))
+
+
+def prune_containers(engine: Engine, *, filters: Mapping[str, list[str]]) -> Pruned:
+    """POST /containers/prune: every stopped container the filters select."""
+    with engine.errors("prune containers"):
+        data: dict[str, Any] = engine.api.prune_containers(filters=dict(filters) or None)
+    items = [("Deleted", str(cid)) for cid in data.get("ContainersDeleted") or ()]
+    return Pruned(tuple(items), int(data.get("SpaceReclaimed") or 0))

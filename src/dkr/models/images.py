@@ -1,9 +1,11 @@
-"""Images as the Engine lists them."""
+"""Images as the Engine lists them, and what removing or pruning them did."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from dkr.errors import DkrError
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,36 @@ class Image:
             parent_id=str(data.get("ParentId") or ""),
             labels=dict(data.get("Labels") or {}),
         )
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What the Engine removed for one image argument (docker's `Untagged: …` / `Deleted: …` lines), or why it
+    could not."""
+
+    arg: str
+    #: ("Untagged" | "Deleted", reference or id), in the Engine's order
+    items: tuple[tuple[str, str], ...] = ()
+    error: DkrError | None = None
+
+    @classmethod
+    def from_api(cls, arg: str, payload: list[dict[str, Any]] | None) -> Removed:
+        return cls(arg, removal_items(payload))
+
+
+def removal_items(payload: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
+    """The Engine's `[{"Untagged": ref}, {"Deleted": id}, ...]` as (kind, reference or id) pairs."""
+    return tuple(
+        (kind, str(entry[kind]))
+        for entry in payload or ()
+        for kind in ("Untagged", "Deleted")
+        if entry.get(kind)
+    )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune removed (docker's `Deleted Images:` / `Deleted Containers:`) and the space reclaimed."""
+
+    items: tuple[tuple[str, str], ...] = ()
+    space: int = 0

@@ -38,3 +38,7 @@ def parse_filters(
             raise UsageError(f"invalid filter 'exited={value}' (expected an exit code)", command)
         out.setdefault(key, []).append(value)
     return out
+
+
+#: `image prune --filter` and `container prune --filter` (docker's prune filters)
+PRUNE_FILTERS = frozenset({"until", "label", "label!"})

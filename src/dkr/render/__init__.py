@@ -157,3 +157,23 @@ def note(message: str) -> None:
 
 def hint(message: str) -> None:
     _err(f"hint: {message}", "dim")
+
+
+def confirm(warning: str, what: str, command: str) -> None:
+    """Ask before deleting: on a terminal, `warning` and docker's `Are you sure you want to continue? [y/N]`
+    (on stderr: stdout carries results only); without one, refuse rather than delete silently. Raises
+    DkrError (exit 1) when the answer is not yes."""
+    from dkr.errors import DkrError
+
+    s = streams()
+    if not (_isatty(sys.stdin) and s.err_tty):
+        raise DkrError(
+            f"{command} deletes {what}: refusing without a terminal to ask on",
+            f"Run 'dkr {command} -f' to delete without asking.",
+        )
+    _err(f"WARNING! {warning}")
+    s.err.write("Are you sure you want to continue? [y/N] ")
+    s.err.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise DkrError(f"{command}: nothing was deleted (not confirmed)")

@@ -1,4 +1,4 @@
-"""Image listings: the human table (rich on a terminal), JSON lines, templates, ids."""
+"""Images on screen: listings (table, JSON lines, templates, ids), what rmi removed, prune reports."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 from dkr import render
 from dkr.fields.images import DEFAULT_COLUMNS, DIGEST_COLUMNS, TABLE_HEADERS, image_fields, image_rows
-from dkr.models.images import Image
+from dkr.grammars.units import human_size
+from dkr.models.images import Image, Pruned, Removed
 from dkr.models.output import OutputFormat
+from dkr.render.errors import message
 from dkr.render.listing import render_listing
 
 
@@ -29,3 +31,24 @@ def render_images(
         TABLE_HEADERS,
         DIGEST_COLUMNS if digests else DEFAULT_COLUMNS,
     )
+
+
+def removed(res: Removed) -> bool:
+    """One image argument's outcome as docker prints it (`Untagged: …`, `Deleted: …` on stdout), or its
+    error on stderr. True if it was removed."""
+    if res.error is not None:
+        render.error(f"cannot remove image '{res.arg}': {message(res.error)}")
+        return False
+    render.results(f"{kind}: {ref}" for kind, ref in res.items)
+    return True
+
+
+def pruned(result: Pruned, noun: str) -> None:
+    """docker's prune report: what was deleted (stdout), then the space reclaimed."""
+    lines = []
+    if result.items:
+        lines.append(f"Deleted {noun}:")
+        lines.extend(f"{kind.lower()}: {ref}" if noun == "Images" else ref for kind, ref in result.items)
+        lines.append("")
+    lines.append(f"Total reclaimed space: {human_size(result.space)}")
+    render.results(lines)

@@ -195,6 +195,11 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--format",), FORMAT),
     ],
     "rm": [(("-f", "--force"), None), (("-v", "--volumes"), None)],
+    "rmi": [(("-f", "--force"), None), (("--no-prune",), None)],
+    "tag": [],
+    # groups: their subcommand and its flags come with the arguments below
+    "image": [],
+    "container": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -227,6 +232,18 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "logs": st.lists(container, min_size=1, max_size=2),
     "ps": rarely(st.lists(value, max_size=1)),
     "rm": st.lists(container, max_size=3),
+    "rmi": st.lists(image, max_size=3),
+    "tag": st.lists(image, max_size=3),
+    "image": st.lists(
+        st.one_of(
+            st.sampled_from(["rm", "prune", "-a", "-f", "--force", "--filter", "label=a", "until=1h"]), image
+        ),
+        max_size=5,
+    ),
+    "container": st.lists(
+        st.one_of(st.sampled_from(["prune", "-f", "--filter", "label!=a", "until=10m", "bogus=1"]), value),
+        max_size=4,
+    ),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),
