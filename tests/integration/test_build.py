@@ -479,3 +479,32 @@ def test_twenty_thousand_files_stay_under_150_mb(
     assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
     record = next((Path(cache_env["DKR_CACHE_DIR"]) / "contexts").glob("*.json"))
     assert len(json.loads(record.read_text())["files"]) == 20_000 + 100 + 1  # files, folders, Dockerfile
+
+
+def test_piped_build_shows_run_output_while_the_step_runs(
+    tmp_path: Path, base_image: str, cache_env: dict[str, str], images: list[str]
+) -> None:
+    """`dkr build . 2>&1 | cat`: a RUN's output reaches the pipe as it is printed, not when the step ends."""
+    marker = unique("live")
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base_image}\nRUN echo 'early {marker}'; sleep 4; echo late\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dkr", "build", *LABEL_ARGS, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **cache_env},
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if f"early {marker}" in line:
+            break
+    assert proc.poll() is None, seen  # the step still runs: the line came live
+    assert seen[-1] == f"  2| early {marker}\n"
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    images.append(out.strip())
+    assert "  2| late" in err.splitlines()

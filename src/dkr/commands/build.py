@@ -7,7 +7,7 @@ import os
 import typer
 
 from dkr.models.build import BuildRequest
-from dkr.options.build import parse_build_args, parse_key_values, parse_tag
+from dkr.options.build import parse_build_args, parse_key_values, parse_progress, parse_tag
 from dkr.options.formats import parse_format
 
 
@@ -30,11 +30,18 @@ def build(
         False, "-q", "--quiet", help="No progress on stderr (stdout is the id either way)."
     ),
     format: str = typer.Option("", "--format", metavar="json", help="json: one JSON object on stdout."),
+    progress: str = typer.Option(
+        "auto",
+        "--progress",
+        metavar="auto|plain|tty",
+        help="plain: each step and its output as it comes; tty: the live view; auto: tty on a terminal.",
+    ),
 ) -> None:
     """Build an image from a Dockerfile; print its id on stdout and explain the layer cache on stderr."""
     from dkr.cli import state
 
     fmt = parse_format(format, "build", ("json",))
+    mode = parse_progress(progress)
     request = BuildRequest(
         context=path,
         dockerfile=file,
@@ -49,7 +56,7 @@ def build(
     from dkr.engine.build import build as run_build
     from dkr.render.build import BuildView, render_result, render_summary
 
-    with BuildView(quiet=quiet) as view:
+    with BuildView(quiet=quiet, progress=mode) as view:
         result = run_build(engine, request, view.on_event)
     if not quiet:
         render_summary(result)

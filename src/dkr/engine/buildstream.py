@@ -30,8 +30,11 @@ from dkr.models.build import (
 
 #: Output lines kept per step (the count of all of them is kept too).
 OUTPUT_KEPT = 200
-#: Output lines shown when a step fails.
-FAILURE_TAIL = 12
+#: A failed step's output is shown whole up to FAILURE_WHOLE lines; past that, its first FAILURE_HEAD and last
+#: FAILURE_TAIL lines, with the count of the lines left out between them.
+FAILURE_WHOLE = 60
+FAILURE_HEAD = 20
+FAILURE_TAIL = 40
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : ?(.*)$")
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
@@ -80,7 +83,14 @@ class _Running:
     pulled: bool = False
     layer: str = ""
     output: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_KEPT))
+    head: list[str] = field(default_factory=list)
     lines: int = 0
+
+    def add(self, line: str) -> None:
+        self.output.append(line)
+        if len(self.head) < FAILURE_HEAD:
+            self.head.append(line)
+        self.lines += 1
 
     @property
     def keyword(self) -> str:
@@ -184,8 +194,7 @@ class BuildLog:
                 events.append(BuildWarning(message))
                 return
         if cur:
-            cur.output.append(line)
-            cur.lines += 1
+            cur.add(line)
             events.append(StepOutput(cur.index, line))
 
     def _status(self, status: str, ident: str, events: list[BuildEvent]) -> None:
@@ -195,8 +204,7 @@ class BuildLog:
         if "Pulling from" in status or "Downloaded newer image" in status:
             cur.pulled = True
         line = f"{ident}: {status}" if ident and not status.startswith(("Digest:", "Status:")) else status
-        cur.output.append(line)
-        cur.lines += 1
+        cur.add(line)
         events.append(StepOutput(cur.index, line))
 
     # -- steps
@@ -232,9 +240,23 @@ class BuildLog:
             total=cur.total if cur else self.total,
             instruction=cur.instruction if cur else "",
             message=message,
-            tail=tuple(cur.output)[-FAILURE_TAIL:] if cur else (),
+            **_failed_output(cur),
             exit_code=exit_code,
             last_layer=last_layer,
         )
         self.failure = failure
         return failure
+
+
+def _failed_output(cur: _Running | None) -> dict[str, Any]:
+    """The failed step's output for the error: whole, in order, when it is short; else its head and tail
+    and how many lines lie between them."""
+    if cur is None:
+        return {}
+    if cur.lines <= FAILURE_WHOLE:
+        return {"tail": tuple(cur.output)}
+    return {
+        "head": tuple(cur.head),
+        "tail": tuple(cur.output)[-FAILURE_TAIL:],
+        "left_out": cur.lines - FAILURE_HEAD - FAILURE_TAIL,
+    }

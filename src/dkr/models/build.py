@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+#: --progress: auto (the live view on a terminal, else plain), plain (a line per step and every output line
+#: as it comes, prefixed by its step), tty (the live view; it needs a terminal)
+Progress = Literal["auto", "plain", "tty"]
+PROGRESS: tuple[Progress, ...] = ("auto", "plain", "tty")
+
 #: why the layer cache broke at a step
 CacheBreak = Literal[
     "no-cache",
@@ -167,7 +172,10 @@ class BuildFailed:
     total: int
     instruction: str
     message: str
-    #: the failing step's last output lines
+    #: the failing step's output: all of it (in `tail`), or its first lines, how many lines were left out
+    #: between, and its last lines
+    head: tuple[str, ...] = ()
+    left_out: int = 0
     tail: tuple[str, ...] = ()
     #: a RUN's exit code
     exit_code: int | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from dkr.errors import UsageError
+from dkr.models.build import PROGRESS, Progress
 from dkr.options.common import ordinal, shown
 
 
@@ -37,6 +38,13 @@ def parse_tag(value: str, command: str = "build") -> str:
             why = REFERENCE_INVALID_FORMAT
         raise UsageError(f"invalid tag '{value}': {why}", command) from None
     return ref
+
+
+def parse_progress(value: str, command: str = "build") -> Progress:
+    for mode in PROGRESS:
+        if value == mode:
+            return mode
+    raise UsageError(f"invalid --progress '{value}' (expected auto, plain or tty)", command)
 
 
 def parse_key_values(items: Iterable[str], flag: str, command: str = "build") -> dict[str, str]:

@@ -20,6 +20,7 @@ from dkr.models.build import (
     BuildStep,
     BuildWarning,
     ContextReady,
+    Progress,
     StepFinished,
     StepOutput,
     StepStarted,
@@ -44,10 +45,11 @@ def step_line(step: BuildStep) -> str:
 class BuildView:
     """Receives the core's build events and draws them on stderr."""
 
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self, quiet: bool = False, progress: Progress = "auto") -> None:
         s = render.streams()
         self.quiet = quiet
-        self.live_mode = s.err_tty and not quiet
+        # tty: the live view (it needs a terminal); plain: a line per step and every output line as it comes
+        self.live_mode = s.err_tty and not quiet and progress != "plain"
         self._console: Console | None = None
         self._live: Live | None = None
         self._running: StepStarted | None = None
@@ -102,6 +104,8 @@ class BuildView:
             self._refresh()
         elif isinstance(event, StepOutput):
             self._tail.append(event.line)
+            if self._console is None:  # plain: the step's output as it comes, prefixed by its step
+                render.note(f"  {event.index}| {event.line}")
         elif isinstance(event, StepFinished):
             self._running = None
             self._finished(event.step)
@@ -135,9 +139,15 @@ class BuildView:
 
     def _failed(self, event: BuildFailed) -> None:
         lines: list[str] = []
-        if event.tail:
+        if event.head:
             where = f"step {event.index}/{event.total} `{event.instruction}`"
-            lines.append(f"{where}: its last output")
+            lines.append(f"{where}: its output ({event.left_out:,} lines in the middle left out)")
+            lines.extend(f"  | {line}" for line in event.head)
+            lines.append(f"  | … {event.left_out:,} lines …")
+            lines.extend(f"  | {line}" for line in event.tail)
+        elif event.tail:
+            where = f"step {event.index}/{event.total} `{event.instruction}`"
+            lines.append(f"{where}: its output")
             lines.extend(f"  | {line}" for line in event.tail)
         if event.exit_code is not None:
             lines.append(f"  {event.message}")

@@ -217,13 +217,32 @@ def test_run_failure_block(engine: BuildEngine, app: Path) -> None:
     res = run_dkr("build", "-q", ".")
     assert (res.code, res.out) == (ExitCode.FAILURE, "")
     assert res.err_lines == [
-        """step 2/4 `RUN echo compiling; echo "warning: x" >&2; exit 3`: its last output""",
+        """step 2/4 `RUN echo compiling; echo "warning: x" >&2; exit 3`: its output""",
         "  | compiling",
         "  | warning: x",
         """  The command '/bin/sh -c echo compiling; echo "warning: x" >&2; exit 3' returned a non-zero code: 3""",
         """dkr: error: step 2/4 `RUN echo compiling; echo "warning: x" >&2; exit 3` failed with exit code 3""",
         "To debug, start a shell in the layer before it: docker run --rm -it c59e63521c1c sh",
     ]
+
+
+def test_plain_progress_shows_each_output_line_as_it_comes(engine: BuildEngine, app: Path) -> None:
+    """Piped (auto = plain), every RUN output line is on stderr, prefixed by its step, before the step ends."""
+    engine.play("build_run_fails")
+    res = run_dkr("build", "--progress", "plain", ".")
+    lines = res.err_lines
+    assert "  2| compiling" in lines and "  2| warning: x" in lines
+    assert lines.index("  2| compiling") < lines.index(
+        """step 2/4 `RUN echo compiling; echo "warning: x" >&2; exit 3`: its output"""
+    )
+
+
+def test_progress_is_checked() -> None:
+    res = run_dkr("build", "--progress", "fancy", ".")
+    assert (res.code, res.err_lines[0]) == (
+        ExitCode.USAGE,
+        "dkr: error: invalid --progress 'fancy' (expected auto, plain or tty)",
+    )
 
 
 def test_missing_base(engine: BuildEngine, app: Path) -> None:

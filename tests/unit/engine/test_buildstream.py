@@ -202,3 +202,36 @@ def test_line_buffer_joins_fragments(text: str, data: st.DataObject) -> None:
     if expected and expected[-1] == "":
         expected.pop()
     assert lines == expected
+
+
+def test_a_long_failed_step_keeps_its_head_and_tail() -> None:
+    """A failed RUN's output in order: whole up to FAILURE_WHOLE lines, else head, count left out, tail."""
+    items: list[dict[str, Any]] = [
+        {"stream": "Step 1/1 : RUN make\n"},
+        {"stream": " ---> Running in " + "a" * 12 + "\n"},
+    ]
+    items += [{"stream": f"line {i}\n"} for i in range(500)]
+    items.append(
+        {"error": "The command '/bin/sh -c make' returned a non-zero code: 2", "errorDetail": {"code": 2}}
+    )
+    log, _events = run(items)
+    failure = log.failure
+    assert failure is not None
+    assert failure.head == tuple(f"line {i}" for i in range(20))
+    assert failure.tail == tuple(f"line {i}" for i in range(460, 500))
+    assert failure.left_out == 440
+
+
+def test_a_short_failed_step_keeps_all_its_output() -> None:
+    items: list[dict[str, Any]] = [
+        {"stream": "Step 1/1 : RUN make\n"},
+        {"stream": " ---> Running in " + "a" * 12 + "\n"},
+    ]
+    items += [{"stream": f"line {i}\n"} for i in range(60)]
+    items.append(
+        {"error": "The command '/bin/sh -c make' returned a non-zero code: 2", "errorDetail": {"code": 2}}
+    )
+    log, _events = run(items)
+    assert log.failure is not None
+    assert (log.failure.head, log.failure.left_out) == ((), 0)
+    assert log.failure.tail == tuple(f"line {i}" for i in range(60))
