@@ -6,6 +6,7 @@ import os
 
 import typer
 
+from dkr.errors import DkrError
 from dkr.models.build import BuildRequest
 from dkr.options.build import parse_build_args, parse_key_values, parse_progress, parse_tag
 from dkr.options.formats import parse_format
@@ -30,6 +31,10 @@ def build(
         False, "-q", "--quiet", help="No progress on stderr (stdout is the id either way)."
     ),
     format: str = typer.Option("", "--format", metavar="json", help="json: one JSON object on stdout."),
+    target: str | None = typer.Option(None, "--target", metavar="STAGE", help="Build up to this stage."),
+    iidfile: str | None = typer.Option(
+        None, "--iidfile", metavar="FILE", help="Write the image id to FILE (as stdout does)."
+    ),
     progress: str = typer.Option(
         "auto",
         "--progress",
@@ -50,7 +55,16 @@ def build(
         labels=parse_key_values(label, "--label"),
         no_cache=no_cache,
         pull=pull,
+        target=target or None,
     )
+    if iidfile:
+        # as docker: an id file from an earlier build never outlives a failed one
+        try:
+            os.remove(iidfile)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise _iidfile_error("replace", iidfile, exc) from None
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.build import build as run_build
@@ -61,6 +75,16 @@ def build(
     if not quiet:
         render_summary(result)
     render_result(result, fmt)
+    if iidfile:
+        try:
+            with open(iidfile, "w", encoding="utf-8") as f:
+                f.write(result.id)
+        except OSError as exc:
+            raise _iidfile_error("write", iidfile, exc) from None
+
+
+def _iidfile_error(doing: str, path: str, exc: OSError) -> DkrError:
+    return DkrError(f"cannot {doing} --iidfile {path}: {(exc.strerror or str(exc)).lower()}")
 
 
 def register(app: typer.Typer) -> None:
