@@ -48,11 +48,17 @@ class PortSpecError(UsageError):
     docker's parser gives for it; the user sees `invalid port spec 'SPEC' (why)`."""
 
     def __init__(self, spec: str, kind: str, detail: str, go_error: str, command: str = "run") -> None:
-        super().__init__(f"invalid port spec '{spec}' ({detail})", command)
+        # one line whatever the spec holds: a newline in it (or in the part the detail quotes) is escaped
+        super().__init__(f"invalid port spec '{printable(spec)}' ({printable(detail)})", command)
         self.spec = spec
         #: "format" (long form), "no-port", "proto", "ip", "container-port", "host-port" or "ranges"
         self.kind = kind
         self.go_error = go_error
+
+
+def printable(text: str) -> str:
+    """`text` with what is not printable escaped as Python writes it (`\\n`), so an error stays one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _parse_int(text: str) -> int:
