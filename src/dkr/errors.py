@@ -74,6 +74,12 @@ class DkrError(Exception):
         return copy
 
 
+def printable(text: str) -> str:
+    """`text` with what is not printable escaped as Python writes it (`\\n`): a value quoted in an error keeps
+    the error on one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 class UsageError(DkrError):
     """Bad input: exit 2, raised before any Engine call."""
 

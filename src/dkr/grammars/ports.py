@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 
-from dkr.errors import UsageError
+from dkr.errors import UsageError, printable
 from dkr.models.run import PortMapping
 
 # --- the -p grammar ---------------------------------------------------------------------------------------
@@ -54,11 +54,6 @@ class PortSpecError(UsageError):
         #: "format" (long form), "no-port", "proto", "ip", "container-port", "host-port" or "ranges"
         self.kind = kind
         self.go_error = go_error
-
-
-def printable(text: str) -> str:
-    """`text` with what is not printable escaped as Python writes it (`\\n`), so an error stays one line."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _parse_int(text: str) -> int:

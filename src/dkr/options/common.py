@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from dkr.errors import UsageError
-from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
+from dkr.errors import UsageError, printable
 
 #: docker's container name grammar (validContainerNamePattern: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`), from one
 #: character on so that every id and id prefix fits too. Nothing outside it names a container, and a "/"
@@ -26,7 +25,7 @@ def shown(value: str, limit: int = SHOWN_MAX) -> str:
     argument must not break the one-line error), and a long value cut to its first `limit` characters with
     its length, so a 100,000-character argument is not echoed whole."""
     cut = value if len(value) <= limit else value[:limit]
-    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+    text = printable(cut)
     if cut is value:
         return f"'{text}'"
     return f"'{text}…' ({len(value):,} characters)"
@@ -56,6 +55,9 @@ def check_image(image: str, command: str) -> str:
     (`5d752f4cf217` reads as a repository name; the Engine resolves it). Anything else is docker's "invalid
     reference format" (or its more precise words): never a path such as `/` or `.`, which would reach other
     Engine routes (GET /images//json is the image listing)."""
+    # imported here: stop, rm and logs import this module too, and their usage errors stay fast
+    from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
+
     if is_image_id(image) or _FULL_DIGEST.fullmatch(image):
         return image
     try:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from dkr.errors import ExitCode, UsageError
+from dkr.errors import ExitCode, UsageError, printable
 from dkr.grammars.ports import (
     DEFAULT_PUBLISH_IP,
     OUT_OF_RANGE,
@@ -29,7 +29,6 @@ from dkr.grammars.ports import (
     parse_publish,
     parse_publish_specs,
     port_bindings,
-    printable,
     publish_all,
     publish_ip,
     split_host_port,
