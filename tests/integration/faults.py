@@ -51,8 +51,15 @@ class FaultProxy(CountingProxy):
         self.kill()
 
     def kill(self) -> None:
-        """The Engine dies: every open connection is cut and the socket is gone."""
+        """The Engine dies: every open connection is cut and the socket is gone. The socket goes first, so
+        that no connection dkr opens in the meantime (to clean up, say) can still reach the Engine."""
         self.killed.set()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self._server.close()
         with self._lock:
             sockets, self._sockets = self._sockets, []
         for s in sockets:
@@ -64,10 +71,6 @@ class FaultProxy(CountingProxy):
                 s.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 s.close()
-        with contextlib.suppress(OSError):
-            self._server.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
 
     def _accept(self) -> None:
         while not self._stop.is_set() and not self.killed.is_set():
@@ -75,9 +78,12 @@ class FaultProxy(CountingProxy):
                 client, _ = self._server.accept()
             except (TimeoutError, OSError):
                 continue
-            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            upstream.connect(self.upstream)
             with self._lock:
+                if self.killed.is_set():  # accepted as the Engine died: it never answers
+                    client.close()
+                    continue
+                upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                upstream.connect(self.upstream)
                 self._sockets += [client, upstream]
             held = threading.Event()
             held.set()
