@@ -18,6 +18,7 @@ from typing import Any
 import docker
 import pytest
 
+from tests.integration.registry import Registry
 from tests.integration.support import BUSYBOX, HERE, LABELS, SESSION, SESSION_FILTER, Case, unique
 
 
@@ -130,3 +131,20 @@ def docker_setup() -> list[str]:
 @pytest.fixture(scope="session")
 def docker_cleanup() -> list[str]:
     return ["down -v --rmi local -t 1"]
+
+
+# --- a private registry (Debian's docker-registry on 127.0.0.1:<free port>) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def registry() -> Iterator[Registry]:
+    """A registry without auth, for this run alone; its storage is deleted at the end."""
+    with Registry() as reg:
+        yield reg
+
+
+@pytest.fixture(scope="session")
+def auth_registry() -> Iterator[Registry]:
+    """A registry with htpasswd auth (user `dkr`, password `dkr-test-secret`)."""
+    with Registry(users={"dkr": "dkr-test-secret"}) as reg:
+        yield reg
