@@ -107,6 +107,8 @@ COMMANDS: dict[str, str] = {
     "lint": "Check Dockerfiles for what breaks the layer cache, and other habits.",
     "logs": "Show a container's logs.",
     "ps": "List containers.",
+    "pull": "Download an image from a registry; print its reference on stdout.",
+    "push": "Upload an image to a registry; print the pushed digest on stdout.",
     "rm": "Remove one or more containers, all at once.",
     "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",

@@ -240,6 +240,37 @@ class ContainerActive(Conflict):
         self.state = state
 
 
+# --- pull and push: the registry side ----------------------------------------------------------------------
+
+
+class RegistryProblem(enum.Enum):
+    """Why a pull or a push failed, as far as the Engine's words tell."""
+
+    #: the registry wants credentials, or refused the ones it got
+    AUTH = "auth"
+    #: the registry has no such repository, tag or manifest
+    NOT_IN_REGISTRY = "not-in-registry"
+    #: the image to push is not here (no such local tag)
+    NOT_LOCAL = "not-local"
+    #: the registry did not answer (refused, no such host, timed out, spoke HTTP to HTTPS)
+    UNREACHABLE = "unreachable"
+    OTHER = "other"
+
+
+class TransferFailed(EngineError):
+    """`dkr pull` / `dkr push` failed: `verb` is "pull" or "push", `ref` the reference, `registry` its
+    registry's host (for the login hint), `problem` the kind of failure (exit 1)."""
+
+    def __init__(
+        self, verb: str, ref: str, registry: str, problem: RegistryProblem, engine_message: str
+    ) -> None:
+        super().__init__(engine_message)
+        self.verb = verb
+        self.ref = ref
+        self.registry = registry
+        self.problem = problem
+
+
 # --- dkr run: the container could not be created or started (docker's 125, 126, 127) ----------------------
 
 

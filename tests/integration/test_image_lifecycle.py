@@ -167,3 +167,19 @@ def test_image_prune_asks_on_a_terminal(
     else:
         assert out == ""
         assert client.images.get(old).id == old
+
+
+def test_rmi_of_several_tags_of_one_image_removes_them_in_turn(
+    client: docker.DockerClient, base_image: str, case: Case, tmp_path: Path
+) -> None:
+    """Removed at once, the last tag's removal deleted the image while another was still looking it up
+    ("unrecognized image ID"): tags of one image are removed one after the other, as docker does."""
+    for attempt in range(3):  # the race lost about half the time: three tries make the old code fail
+        image_id = build_labelled(client, base_image, case, tmp_path, f"several-{attempt}")
+        tags = [f"{unique('tag')}:{t}" for t in ("a", "b", "c")]
+        for tag in tags:
+            client.images.get(image_id).tag(tag)
+        res = dkr("rmi", *tags)
+        assert (res.returncode, res.stderr) == (0, ""), res.stderr
+        assert res.stdout.splitlines()[:3] == [f"Untagged: {t}" for t in tags]
+        assert f"Deleted: {image_id}" in res.stdout

@@ -29,6 +29,11 @@ class Truncated(bytes):
         return obj
 
 
+class Streamed(list[Any]):
+    """A streamed answer (pull, push, events): these JSON objects, each sent as its own chunk of a chunked
+    body followed by the Engine's "\r\n", as the Engine writes a progress stream."""
+
+
 class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
@@ -76,6 +81,8 @@ class FakeEngine:
                         break
                 else:
                     status, payload = 404, {"message": f"page not found: {path}"}
+                if isinstance(payload, Streamed):
+                    return self._stream(status, payload)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -89,6 +96,18 @@ class FakeEngine:
                 if isinstance(payload, Truncated):
                     self.wfile.flush()
                     self.close_connection = True
+
+            def _stream(self, status: int, items: Streamed) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                if engine.is_engine:
+                    self.send_header("Api-Version", engine.api_version)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for item in items:
+                    piece = json.dumps(item).encode() + b"\r\n"
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
 
             do_GET = do_POST = do_DELETE = do_HEAD = _handle
 

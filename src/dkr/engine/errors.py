@@ -38,6 +38,7 @@ from dkr.errors import (
     NoSuchVolume,
     PortInUse,
     PortUnavailable,
+    RegistryProblem,
     RunFailure,
     StartFailed,
     Unreachable,
@@ -143,7 +144,12 @@ def api_message(exc: docker.errors.APIError) -> str:
     explanation = exc.explanation
     if isinstance(explanation, bytes):
         explanation = explanation.decode(errors="replace")
-    text = str(explanation or exc).strip()
+    return as_docker_prints(str(explanation or exc))
+
+
+def as_docker_prints(message: str) -> str:
+    """An Engine message with its first letter lowered, as docker prints it (not an acronym's)."""
+    text = message.strip()
     return text[0].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
 
 
@@ -267,3 +273,40 @@ def create_error(message: str, command: tuple[str, ...] = ()) -> RunFailure:
     if isinstance(failure, CommandNotFound | CommandNotInvokable):
         return failure
     return CreateFailed(message)
+
+
+# --- pull and push: what the registry said, through the Engine ---------------------------------------------
+
+#: The Engine's words for each kind of registry failure (distribution's and the daemon's errors), checked in
+#: this order: "denied: requested access to the resource is denied", "no basic auth credentials",
+#: "unauthorized: authentication required"; "tag does not exist: …", "An image does not exist locally with
+#: the tag: …"; "manifest for … not found: manifest unknown", "repository … not found"; "dial tcp …:
+#: connect: connection refused", "no such host", "i/o timeout", "http: server gave HTTP response to HTTPS
+#: client".
+_REGISTRY_WORDS: tuple[tuple[RegistryProblem, tuple[str, ...]], ...] = (
+    (
+        RegistryProblem.AUTH,
+        ("no basic auth credentials", "unauthorized", "authentication required", "denied", "incorrect"),
+    ),
+    (RegistryProblem.NOT_LOCAL, ("tag does not exist", "does not exist locally", "no such image")),
+    (
+        RegistryProblem.NOT_IN_REGISTRY,
+        ("manifest unknown", "not found", "repository does not exist", "name unknown"),
+    ),
+    (
+        RegistryProblem.UNREACHABLE,
+        (
+            "connection refused", "no such host", "i/o timeout", "timeout exceeded", "network is unreachable",
+            "server gave http response to https client", "connection reset", "tls: ",
+        ),
+    ),
+)  # fmt: skip
+
+
+def registry_problem(message: str) -> RegistryProblem:
+    """The kind of a pull's or push's failure, from the Engine's message."""
+    lowered = message.lower()
+    for problem, words in _REGISTRY_WORDS:
+        if any(word in lowered for word in words):
+            return problem
+    return RegistryProblem.OTHER

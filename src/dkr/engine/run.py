@@ -23,7 +23,7 @@ from typing import Any
 import docker.errors
 import requests.exceptions
 
-from dkr.engine import sdk
+from dkr.engine import registry, sdk
 from dkr.engine.client import Engine
 from dkr.engine.errors import api_message, create_error, start_error
 from dkr.errors import (
@@ -35,14 +35,16 @@ from dkr.errors import (
     NotReady,
     PullFailed,
     RunFailure,
+    TransferFailed,
     WaitFailed,
 )
 from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
 from dkr.models.run import ImageInfo, PublishedPort, Readiness, ReadyHow, RunResult, RunSpec
+from dkr.models.transfer import TransferEvent
 from dkr.options.run import container_config
 
-#: receives each decoded event of a pull (and dkr's own "Unable to find image" line, in the same shape)
-Progress = Callable[[dict[str, Any]], None]
+#: receives each event of a pull (and dkr's own "Unable to find image" line, in the same shape)
+Progress = Callable[[TransferEvent], None]
 #: receives the container's output: (1 stdout | 2 stderr, bytes)
 Sink = Callable[[int, bytes], None]
 #: receives one line for the user's stderr
@@ -86,16 +88,14 @@ def _full_ref(ref: str) -> str:
 
 def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> None:
     """Pull `ref`, reporting every event; a failure is docker's exit 125."""
-
-    def failed(message: str) -> PullFailed:
-        return PullFailed(_full_ref(ref), message)
-
-    with _translated(engine, failed):
-        for event in engine.api.pull(ref, stream=True, decode=True):
-            if event.get("error"):
-                raise failed(str(event.get("error")))
-            if progress:
-                progress(event)
+    try:
+        reference = parse_normalized(ref).with_default_tag()
+    except InvalidReference as exc:
+        raise PullFailed(ref, exc.reason) from None  # the Engine would say the same, with no pull
+    try:
+        registry.pull(engine, reference, on_event=progress)
+    except TransferFailed as exc:
+        raise PullFailed(_full_ref(ref), exc.engine_message) from exc
 
 
 def _inspect_image(engine: Engine, ref: str) -> dict[str, Any] | None:
@@ -125,7 +125,7 @@ def ensure_image(
         if policy != "missing" or is_image_id(ref):
             raise ImageNotLocal(ref, policy)
         if progress:
-            progress({"status": f"Unable to find image '{_full_ref(ref)}' locally"})
+            progress(TransferEvent(f"Unable to find image '{_full_ref(ref)}' locally"))
         pull_image(engine, ref, progress)
         data = _inspect_image(engine, ref)
         if data is None:

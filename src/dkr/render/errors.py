@@ -37,9 +37,11 @@ from dkr.errors import (
     PortInUse,
     PortUnavailable,
     PullFailed,
+    RegistryProblem,
     StartFailed,
     StopFailed,
     TlsFileUnreadable,
+    TransferFailed,
     Unreachable,
     WaitFailed,
 )
@@ -290,6 +292,22 @@ def _create_failed(exc: CreateFailed) -> Words:
 @_describes(StartFailed)
 def _start_failed(exc: StartFailed) -> Words:
     return f"cannot start container: {exc.engine_message}", None
+
+
+@_describes(TransferFailed)
+def _transfer_failed(exc: TransferFailed) -> Words:
+    line = f"cannot {exc.verb} {exc.ref}: {exc.engine_message}"
+    login = "dkr login" if exc.registry in ("", "docker.io") else f"dkr login {exc.registry}"
+    hints = {
+        RegistryProblem.AUTH: f"The registry wants credentials it did not get or accept: {login}.",
+        RegistryProblem.NOT_LOCAL: "There is no such image here: build it with -t, or dkr tag IMAGE "
+        f"{exc.ref}, then push.",
+        RegistryProblem.NOT_IN_REGISTRY: "Check the name and tag (dkr pull --all-tags NAME fetches every "
+        "tag the registry has).",
+        RegistryProblem.UNREACHABLE: f"Check that the registry {exc.registry} runs and that this Engine can "
+        "reach it (plain HTTP only for 127.0.0.0/8 and --insecure-registry).",
+    }
+    return line, hints.get(exc.problem)
 
 
 @_describes(PullFailed)

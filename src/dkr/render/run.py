@@ -6,36 +6,22 @@ stdout carries only the container id (-d) or the container's own stdout (foregro
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dkr import render
 from dkr.models.run import ImageInfo, PortMapping, Readiness, RunResult
+from dkr.models.transfer import TransferEvent
 
 if TYPE_CHECKING:
     from dkr.errors import NotReady
 
-#: pull statuses worth a line when output is plain; the rest ("Downloading", "Extracting", ...) are progress
-#: ticks that would flood a log
-_PULL_MILESTONES = ("Pulling fs layer", "Already exists", "Pull complete")
 
+def pull_progress() -> Callable[[TransferEvent], None]:
+    """The image's pull as plain lines, one per layer state (a live view would fight the container's own
+    output for the terminal)."""
+    from dkr.render.transfer import TransferView
 
-def pull_progress() -> Callable[[dict[str, Any]], None]:
-    """One stderr line per meaningful pull event (docker's own progress bars need a terminal and a cursor)."""
-    seen: set[tuple[str, str]] = set()
-
-    def show(event: dict[str, Any]) -> None:
-        status = str(event.get("status") or "")
-        layer = str(event.get("id") or "")
-        if not status:
-            return
-        if layer and status not in _PULL_MILESTONES and not status.startswith("Pulling from"):
-            return
-        if (layer, status) in seen:
-            return
-        seen.add((layer, status))
-        render.note(f"{layer}: {status}" if layer else status)
-
-    return show
+    return TransferView(live=False).on_event
 
 
 def all_interfaces(mappings: Sequence[PortMapping]) -> None:

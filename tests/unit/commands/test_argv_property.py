@@ -98,6 +98,8 @@ def answer_like_an_engine(fake: FakeEngine) -> None:
     fake.route("GET", r"/images/.+/json", about_the_image(image))
     fake.route("GET", r"/images/.+/history", about_the_image(history))
     fake.route("POST", r"/images/create", lambda m, p, b: (200, b'{"status":"Pulling from library/x"}\n'))
+    pushed = b'{"status":"Pushed","id":"ab"}\n{"aux":{"Tag":"1","Digest":"sha256:' + b"a" * 64 + b'"}}\n'
+    fake.route("POST", r"/images/.+/push", lambda m, p, b: (200, pushed))
     fake.route("POST", r"/containers/create", lambda m, p, b: (201, {"Id": CID, "Warnings": []}))
     fake.route("GET", r"/containers/.+/json", about_the_container(200, container))
     fake.route("POST", r"/containers/.+/attach", about_the_container(200, ended))
@@ -188,6 +190,11 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--since",), good("10m", "2024-01-02T15:04:05Z", "1700000000")),
         (("--until",), good("1s", "1700000000.5")), (("-t", "--timestamps"), None),
     ],
+    "pull": [
+        (("-a", "--all-tags"), None), (("-q", "--quiet"), None),
+        (("--platform",), good("linux/amd64", "linux/arm64/v8", "amd64", "Linux/AMD64")),
+    ],
+    "push": [(("-a", "--all-tags"), None), (("-q", "--quiet"), None)],
     "ps": [
         (("-a", "--all"), None), (("-q", "--quiet"), None), (("--no-trunc",), None),
         (("-f", "--filter"), good("status=exited", "label=a=b", "name=web", "health=none", "publish=80")),
@@ -231,6 +238,8 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "lint": st.lists(path, max_size=3),
     "logs": st.lists(container, min_size=1, max_size=2),
     "ps": rarely(st.lists(value, max_size=1)),
+    "pull": st.lists(st.one_of(image, st.just("127.0.0.1:5000/app")), max_size=2),
+    "push": st.lists(st.one_of(image, st.just("127.0.0.1:5000/app:1")), max_size=2),
     "rm": st.lists(container, max_size=3),
     "rmi": st.lists(image, max_size=3),
     "tag": st.lists(image, max_size=3),

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from dkr import render
+from dkr.engine.registry import event_from_api
 from dkr.render.logs import ContainerOutput
 from dkr.render.run import pull_progress
 
@@ -17,13 +18,13 @@ def streams(out: io.TextIOBase, err: io.TextIOBase) -> render.Streams:
     return render.Streams(out, err, out_tty=False, err_tty=False, color=False)  # type: ignore[arg-type]
 
 
-def test_pull_progress_keeps_milestones_and_drops_ticks() -> None:
+def test_pull_progress_is_a_line_per_layer_state_without_ticks() -> None:
     out, err = io.StringIO(), io.StringIO()
     render.use_streams(streams(out, err))
     try:
         show = pull_progress()
         for event in json.loads((DATA / "pull_events.json").read_text()):
-            show(event)
+            show(event_from_api(event))
     finally:
         render.use_streams(None)
     assert out.getvalue() == ""
@@ -31,6 +32,9 @@ def test_pull_progress_keeps_milestones_and_drops_ticks() -> None:
         "Unable to find image 'busybox:latest' locally",
         "latest: Pulling from library/busybox",
         "3f4d90098f5b: Pulling fs layer",
+        "3f4d90098f5b: Waiting",
+        "3f4d90098f5b: Verifying Checksum",
+        "3f4d90098f5b: Download complete",
         "3f4d90098f5b: Pull complete",
         "Digest: sha256:5cd3db04b8be5773388576a83177aff4f40a03457a63855f4b9cbe30542b9a43",
         "Status: Downloaded newer image for busybox:latest",
