@@ -14,12 +14,14 @@ cannot be guessed offline from the record that keeps the fingerprints.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 import tarfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from dkr.build.record import RecordKey, record_key
 from dkr.errors import DkrError
@@ -27,6 +29,8 @@ from dkr.grammars.dockerignore import Matcher, build_excludes, read_patterns
 from dkr.grammars.goglob import PatternError
 
 DEFAULT_DOCKERFILE = "Dockerfile"
+#: `-` as the context or the Dockerfile: read it from stdin (docker build - < ctx.tar, -f - < Dockerfile)
+STDIN = "-"
 #: Bytes handed to the HTTP upload at a time (one chunk of the chunked request body).
 CHUNK_SIZE = 256 * 1024
 #: Bytes read from a file at a time: a large file never sits in memory whole.
@@ -62,6 +66,24 @@ class ContextPlan:
     #: the Dockerfile and .dockerignore when .dockerignore excludes them: they are sent all the same, but the
     #: daemon drops them from the context once read (moby's removeDockerfile), so no COPY ever copies them
     hidden_from_copy: tuple[str, ...] = ()
+    #: the context read from stdin as it will be sent (a tar, maybe compressed: the Engine unpacks it), and
+    #: the fingerprints of its files, taken when it was planned
+    archive: BinaryIO | None = None
+    archive_signatures: dict[str, Signature] = field(default_factory=dict)
+    #: a git or http(s) URL the Engine fetches the context from itself (nothing is sent, nothing listed)
+    remote: str | None = None
+
+    @property
+    def shown_dockerfile(self) -> str:
+        """The Dockerfile as a message names it: relative to the current folder when below it."""
+        if self.remote is not None:
+            return f"{self.dockerfile} in {self.remote}"
+        if self.archive is not None:
+            return f"<stdin>/{self.dockerfile}"
+        if self.dockerfile_path == STDIN:
+            return "<stdin>"
+        rel = os.path.relpath(self.dockerfile_path)
+        return rel if not rel.startswith("..") else self.dockerfile_path
 
 
 def _show(path: str) -> str:
@@ -104,17 +126,31 @@ def _dockerfile_path(root: str, dockerfile: str | None) -> str:
     return path
 
 
-def plan_context(context: str, dockerfile: str | None = None) -> ContextPlan:
+def plan_context(context: str, dockerfile: str | None = None, stdin: BinaryIO | None = None) -> ContextPlan:
     """Resolve the context and Dockerfile as the docker CLI does and list what it would send. Raises DkrError
-    (missing folder or Dockerfile, bad .dockerignore rule, unreadable file) before anything is uploaded."""
+    (missing folder or Dockerfile, bad .dockerignore rule, unreadable file) before anything is uploaded.
+    `stdin` is what `-` reads: the context (`context == "-"`) or the Dockerfile (`dockerfile == "-"`)."""
+    if context == STDIN:
+        return plan_archive(_stdin(stdin), dockerfile)
+    url = remote_context(context)
+    if url is not None:
+        return plan_remote(url, dockerfile)
     root = _context_root(context)
-    df_path = _dockerfile_path(root, dockerfile)
-    rel = os.path.relpath(df_path, root)
-    try:
-        with open(df_path, "rb") as fh:
-            content = fh.read()
-    except OSError as exc:
-        raise DkrError(f"cannot read Dockerfile '{_show(df_path)}': {exc.strerror or exc}") from exc
+    if dockerfile == STDIN:
+        # docker: the Dockerfile read from stdin is sent under a random name, as one from outside the context
+        try:
+            content = _stdin(stdin).read()
+        except OSError as exc:
+            raise DkrError(f"cannot read the Dockerfile from stdin: {exc.strerror or exc}") from exc
+        df_path, rel = STDIN, "../" + STDIN
+    else:
+        df_path = _dockerfile_path(root, dockerfile)
+        rel = os.path.relpath(df_path, root)
+        try:
+            with open(df_path, "rb") as fh:
+                content = fh.read()
+        except OSError as exc:
+            raise DkrError(f"cannot read Dockerfile '{_show(df_path)}': {exc.strerror or exc}") from exc
     inline = None
     if rel == ".." or rel.startswith("../"):
         inline = content
@@ -141,6 +177,117 @@ def plan_context(context: str, dockerfile: str | None = None) -> ContextPlan:
         p for p in (".dockerignore", rel) if inline is None and daemon_rules.matches_legacy(p)
     )
     _walk(plan, matcher)
+    return plan
+
+
+#: docker's urlutil.IsGitURL: an http(s) URL of a `.git` path (maybe with a #ref:folder fragment), or these
+_GIT_URL = re.compile(r"^https?://.*\.git(?:#.+)?$")
+_GIT_PREFIXES = ("git://", "github.com/", "git@")
+
+
+def remote_context(context: str) -> str | None:
+    """The context as a URL the Engine fetches (the classic builder's `remote`), or None for a folder or `-`.
+    docker/cli's rules: a git URL (urlutil.IsGitURL) or any http:// or https:// URL (a tarball, or a plain
+    Dockerfile that is then the whole context)."""
+    if _GIT_URL.match(context) or context.startswith(_GIT_PREFIXES):
+        return context
+    if context.startswith(("http://", "https://")):
+        return context
+    return None
+
+
+def plan_remote(url: str, dockerfile: str | None) -> ContextPlan:
+    """A context the Engine fetches: nothing to list or send; the Dockerfile is read there (-f names it
+    inside the fetched context)."""
+    if dockerfile == STDIN:
+        raise DkrError("a Dockerfile from stdin needs a local build context, not a URL")
+    name = dockerfile or DEFAULT_DOCKERFILE
+    return ContextPlan(url, name, f"{url}#{name}", None, [], remote=url)
+
+
+def _stdin(stdin: BinaryIO | None) -> BinaryIO:
+    if stdin is None:
+        raise DkrError("'-' reads from stdin, and there is none to read")
+    return stdin
+
+
+#: what starts a compressed archive (docker's DetectCompression: gzip, bzip2, xz, zstd)
+_COMPRESSED = (b"\x1f\x8b\x08", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+
+
+def _is_archive(head: bytes) -> bool:
+    """docker's IsArchive for a build context on stdin: compressed, or a tar header (its checksum right)."""
+    if head.startswith(_COMPRESSED):
+        return True
+    if len(head) < BLOCK:
+        return False
+    try:
+        tarfile.TarInfo.frombuf(head[:BLOCK], "utf-8", "surrogateescape")
+    except tarfile.HeaderError:
+        return False
+    return True
+
+
+def plan_archive(stdin: BinaryIO, dockerfile: str | None = None, key: RecordKey | None = None) -> ContextPlan:
+    """`docker build -`: stdin is a tar (plain or compressed), sent as it is, its Dockerfile `-f` (default
+    `Dockerfile`) inside it; or a Dockerfile alone, then the context is that file and nothing else (docker
+    then ignores -f). The archive is read once here, into a temporary file, to find the Dockerfile and
+    fingerprint each file for the cache report."""
+    import shutil
+    import tempfile
+
+    if dockerfile == STDIN:
+        raise DkrError("cannot read both the build context and the Dockerfile from stdin")
+    # the plan owns the spool until the upload has read it (an unlinked file: nothing is left on disk)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        shutil.copyfileobj(stdin, spool, READ_SIZE)
+    except OSError as exc:
+        spool.close()
+        raise DkrError(f"cannot read the build context from stdin: {exc.strerror or exc}") from exc
+    spool.seek(0)
+    head = spool.read(BLOCK)
+    spool.seek(0)
+    if not _is_archive(head):
+        content = spool.read()
+        spool.seek(0)
+        spool.truncate()
+        spool.write(_memory_entry(DEFAULT_DOCKERFILE, content) + b"\0" * (2 * BLOCK))
+        spool.seek(0)
+        dockerfile = None
+    key = key if key is not None else record_key()
+    name = os.path.normpath(dockerfile or DEFAULT_DOCKERFILE).lstrip("/")
+    plan = ContextPlan(STDIN, name, f"{STDIN}/{name}", None, [], archive=spool)
+    text: bytes | None = None
+    try:
+        with tarfile.open(fileobj=spool, mode="r:*") as tar:
+            for member in tar:
+                rel = os.path.normpath(member.name).lstrip("/")
+                plan.entries.append(rel)
+                if member.isreg():
+                    data = tar.extractfile(member)
+                    body = data.read() if data is not None else b""
+                    plan.files += 1
+                    plan.size += member.size
+                    plan.archive_signatures[rel] = ["f", member.mode, member.size, key.file_digest(body)]
+                    if rel == name:
+                        text = body
+                    if rel == ".dockerignore":
+                        plan.has_dockerignore = True
+                else:
+                    kind = "d" if member.isdir() else "l" if member.issym() else "o"
+                    kind = "h" if member.islnk() else kind
+                    plan.archive_signatures[rel] = [kind, member.mode, 0, member.linkname]
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        spool.close()
+        raise DkrError(f"cannot read the build context from stdin: {exc}") from exc
+    if text is None:
+        spool.close()
+        raise DkrError(
+            f"the build context from stdin has no {name}", "Name the Dockerfile inside it with -f."
+        )
+    spool.seek(0)
+    plan.dockerfile_text = text.decode("utf-8", "replace")
     return plan
 
 
@@ -236,6 +383,11 @@ def stream_context(
 ) -> Iterator[bytes]:
     """The context as an uncompressed tar in CHUNK_SIZE pieces, read lazily; fills `signatures` as it goes,
     their content digests keyed with `key` (default: the user's record key, as the records keep them)."""
+    if plan.archive is not None:
+        signatures.update(plan.archive_signatures)
+        while chunk := plan.archive.read(CHUNK_SIZE):
+            yield chunk
+        return
     key = key if key is not None else record_key()
     buf = bytearray()
     linked: dict[tuple[int, int], str] = {}

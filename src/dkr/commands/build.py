@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import os
+import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from dkr.errors import DkrError
+from dkr.errors import DkrError, UsageError
 from dkr.models.build import BuildRequest
 from dkr.options.build import parse_build_args, parse_key_values, parse_progress, parse_tag
 from dkr.options.formats import parse_format
 
+if TYPE_CHECKING:
+    from dkr.engine.client import Engine
+
 
 def build(
     ctx: typer.Context,
-    path: str = typer.Argument(".", metavar="PATH", help="The build context folder."),
+    path: str = typer.Argument(
+        ".", metavar="PATH | URL | -", help="The build context: a folder, a git or https URL, or - for stdin."
+    ),
     tag: list[str] = typer.Option(
         [], "-t", "--tag", metavar="NAME[:TAG]", help="Name the image (repeatable)."
     ),
     file: str | None = typer.Option(
-        None, "-f", "--file", metavar="FILE", help="The Dockerfile (default: PATH/Dockerfile)."
+        None, "-f", "--file", metavar="FILE", help="The Dockerfile (default: PATH/Dockerfile; - for stdin)."
     ),
     build_arg: list[str] = typer.Option(
         [], "--build-arg", metavar="KEY=VALUE", help="Set a build-time variable."
@@ -35,6 +42,7 @@ def build(
     iidfile: str | None = typer.Option(
         None, "--iidfile", metavar="FILE", help="Write the image id to FILE (as stdout does)."
     ),
+    push: bool = typer.Option(False, "--push", help="Push every -t to its registry after the build."),
     progress: str = typer.Option(
         "auto",
         "--progress",
@@ -47,6 +55,10 @@ def build(
 
     fmt = parse_format(format, "build", ("json",))
     mode = parse_progress(progress)
+    if path == "-" and file == "-":
+        raise UsageError("can't use stdin for both the build context and the Dockerfile", "build")
+    if push and not tag:
+        raise UsageError("--push needs a name to push: add -t NAME[:TAG]", "build")
     request = BuildRequest(
         context=path,
         dockerfile=file,
@@ -56,6 +68,7 @@ def build(
         no_cache=no_cache,
         pull=pull,
         target=target or None,
+        stdin=sys.stdin.buffer if "-" in (path, file) and sys.stdin is not None else None,
     )
     if iidfile:
         # as docker: an id file from an earlier build never outlives a failed one
@@ -74,6 +87,8 @@ def build(
         result = run_build(engine, request, view.on_event)
     if not quiet:
         render_summary(result)
+    if push:
+        _push(engine, request.tags, quiet)
     render_result(result, fmt)
     if iidfile:
         try:
@@ -81,6 +96,21 @@ def build(
                 f.write(result.id)
         except OSError as exc:
             raise _iidfile_error("write", iidfile, exc) from None
+
+
+def _push(engine: Engine, tags: tuple[str, ...], quiet: bool) -> None:
+    """--push: each -t in turn, as `dkr push` pushes it (progress on stderr); the first failure stops."""
+    from dkr import render
+    from dkr.engine.registry import push
+    from dkr.grammars.reference import parse_normalized
+    from dkr.render.transfer import TransferView
+
+    for tag in tags:
+        ref = parse_normalized(tag).with_default_tag()
+        with TransferView(quiet=quiet) as view:
+            pushed = push(engine, ref, on_event=view.on_event)
+        if not quiet:
+            render.note(f"pushed {pushed[0].ref}@{pushed[0].digest}")
 
 
 def _iidfile_error(doing: str, path: str, exc: OSError) -> DkrError:

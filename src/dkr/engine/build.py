@@ -4,7 +4,6 @@ step events and an explanation of the layer cache. `dkr build` and `dkr up` both
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -40,10 +39,10 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     upload or stream is closed, the step's container removed, and KeyboardInterrupt re-raised.
     """
     emit: EventHandler = on_event or (lambda _event: None)
-    plan = plan_context(request.context, request.dockerfile)
+    plan = plan_context(request.context, request.dockerfile, request.stdin)
     shown = _shown_dockerfile(plan)
     previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
-    emit(ContextReady(plan.root, plan.files, plan.size))
+    emit(ContextReady(plan.root, plan.files, plan.size, remote=plan.remote is not None))
     started = time.monotonic()
     signatures: dict[str, Signature] = {}
     log = _run(engine, plan, request, signatures, emit)
@@ -149,11 +148,14 @@ def _run(
 
 
 def _build_args(plan: ContextPlan, request: BuildRequest, signatures: dict[str, Signature]) -> dict[str, Any]:
+    # custom_context with a generator: the SDK posts it as a chunked body, read while it is sent; a URL is
+    # the Engine's to fetch (the SDK passes it as `remote`)
+    context: dict[str, Any] = {"path": plan.remote, "dockerfile": request.dockerfile}
+    if plan.remote is None:
+        context = {"fileobj": stream_context(plan, signatures), "custom_context": True}
+        context["dockerfile"] = plan.dockerfile
     return {
-        # custom_context with a generator: the SDK posts it as a chunked body, read while it is sent
-        "fileobj": stream_context(plan, signatures),
-        "custom_context": True,
-        "dockerfile": plan.dockerfile,
+        **context,
         "nocache": request.no_cache,
         "pull": request.pull,
         # remove intermediate containers, also after a failed step
@@ -183,8 +185,7 @@ def _items(stream: Iterator[Any], plan: ContextPlan) -> Iterator[Any]:
 
 
 def _shown_dockerfile(plan: ContextPlan) -> str:
-    rel = os.path.relpath(plan.dockerfile_path)
-    return rel if not rel.startswith("..") else plan.dockerfile_path
+    return plan.shown_dockerfile
 
 
 def _abort(engine: Engine, responses: list[requests.Response], container: str | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 #: --progress: auto (the live view on a terminal, else plain), plain (a line per step and every output line
 #: as it comes, prefixed by its step), tty (the live view; it needs a terminal)
@@ -40,6 +40,8 @@ class BuildRequest:
     pull: bool = False
     #: build up to this stage of a multi-stage Dockerfile
     target: str | None = None
+    #: what `-` (the context or the Dockerfile) reads: the command's stdin
+    stdin: BinaryIO | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class ContextReady:
     root: str
     files: int
     size: int
+    #: the root is a URL the Engine fetches itself (files and size unknown here)
+    remote: bool = False
 
 
 @dataclass(frozen=True)

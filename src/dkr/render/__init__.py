@@ -10,6 +10,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -142,9 +143,19 @@ def _err(text: str, style: str | None = None) -> None:
 
 
 def error(message: str, hint: str | None = None) -> None:
-    _err(f"dkr: error: {message}", "red")
+    """The one error line (and its hint): whatever the message carries (an Engine's multi-line answer, the
+    bytes of a file it could not read), it stays one line of printable text."""
+    _err(f"dkr: error: {one_line(message)}", "red")
     if hint:
-        _err(hint)
+        _err(one_line(hint))
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks (and the blanks around them) folded into one space, and what else is not
+    printable escaped."""
+    from dkr.errors import printable
+
+    return printable(re.sub(r"\s*[\r\n]+\s*", " ", text.strip()))
 
 
 def warning(message: str) -> None:

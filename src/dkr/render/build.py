@@ -94,6 +94,8 @@ class BuildView:
             self._failed(event)
         elif self.quiet:
             return
+        elif isinstance(event, ContextReady) and event.remote:
+            self._print(f"the Engine fetches the build context from {event.root}", "dim")
         elif isinstance(event, ContextReady):
             files = f"{event.files} file{'s' if event.files != 1 else ''}"
             self._print(f"sending build context: {files}, {human_size(event.size)}", "dim")

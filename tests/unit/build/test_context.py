@@ -183,3 +183,96 @@ def test_build_files_the_daemon_drops_after_reading(
     plan = plan_context(str(root))
     assert plan.hidden_from_copy == hidden
     assert {"Dockerfile", ".dockerignore"} <= set(plan.entries), "docker sends them all the same"
+
+
+# --- `-` (stdin) and URL contexts ---------------------------------------------------------------------------
+
+
+def archive(files: dict[str, bytes], mode: str = "w") -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=mode) as tar:  # type: ignore[call-overload]
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
+def test_a_tar_on_stdin_is_sent_as_it_came(mode: str) -> None:
+    data = archive({"Dockerfile": b"FROM scratch\nCOPY f /f\n", "f": b"hello"}, mode)
+    plan = plan_context("-", None, io.BytesIO(data))
+    assert (plan.dockerfile, plan.files, plan.size) == ("Dockerfile", 2, 28)
+    assert plan.dockerfile_text == "FROM scratch\nCOPY f /f\n"
+    assert plan.shown_dockerfile == "<stdin>/Dockerfile"
+    signatures: dict[str, Signature] = {}
+    assert b"".join(stream_context(plan, signatures)) == data  # compressed too: the Engine unpacks it
+    assert set(signatures) == {"Dockerfile", "f"} and signatures["f"][:3] == ["f", 0o644, 5]
+
+
+def test_f_names_the_dockerfile_inside_the_stdin_tar() -> None:
+    data = archive({"docker/Dockerfile.dev": b"FROM scratch\n", "./x": b""})
+    plan = plan_context("-", "docker/Dockerfile.dev", io.BytesIO(data))
+    assert plan.dockerfile == "docker/Dockerfile.dev" and plan.entries == ["docker/Dockerfile.dev", "x"]
+    with pytest.raises(DkrError, match="has no Dockerfile"):
+        plan_context("-", None, io.BytesIO(data))
+
+
+def test_a_dockerfile_alone_on_stdin_is_the_whole_context() -> None:
+    """docker build - < Dockerfile: not an archive, so a context of that one file (and -f is ignored)."""
+    plan = plan_context("-", "ignored", io.BytesIO(b"FROM scratch\nLABEL a=b\n"))
+    assert plan.dockerfile == "Dockerfile" and plan.entries == ["Dockerfile"]
+    with tarfile.open(fileobj=io.BytesIO(b"".join(stream_context(plan, {})))) as tar:
+        member = tar.extractfile("Dockerfile")
+        assert member is not None and member.read() == b"FROM scratch\nLABEL a=b\n"
+
+
+def test_a_dockerfile_on_stdin_goes_with_a_folder(tmp_path: Path) -> None:
+    tree(tmp_path, {"app.txt": "x", "Dockerfile": "FROM scratch\nCOPY nothing /\n"})
+    plan = plan_context(str(tmp_path), "-", io.BytesIO(b"FROM scratch\nCOPY app.txt /\n"))
+    assert plan.dockerfile.startswith(".dockerfile.") and plan.shown_dockerfile == "<stdin>"
+    assert plan.dockerfile_text == "FROM scratch\nCOPY app.txt /\n"
+    with tarfile.open(fileobj=io.BytesIO(b"".join(stream_context(plan, {})))) as tar:
+        sent_file = tar.extractfile(plan.dockerfile)
+        assert sent_file is not None and sent_file.read() == b"FROM scratch\nCOPY app.txt /\n"
+        ignore = tar.extractfile(".dockerignore")  # as docker: the Engine drops it from the context again
+        assert ignore is not None and plan.dockerfile in ignore.read().decode()
+
+
+def test_stdin_for_both_or_without_stdin_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DkrError, match="both the build context and the Dockerfile"):
+        plan_context("-", "-", io.BytesIO(b"FROM scratch\n"))
+    with pytest.raises(DkrError, match="there is none to read"):
+        plan_context("-", None, None)
+
+
+@pytest.mark.parametrize(
+    ("context", "remote"),
+    [
+        # docker/cli's urlutil: IsGitURL and IsURL
+        ("https://github.com/docker/docker.git", True),
+        ("https://github.com/docker/docker.git#branch", True),
+        ("https://github.com/docker/docker.git#:folder", True),
+        ("git://github.com/docker/docker", True),
+        ("git@github.com:docker/docker.git", True),
+        ("github.com/docker/docker", True),
+        ("http://127.0.0.1:8080/context.tar.gz", True),
+        ("https://example.com/Dockerfile", True),
+        (".", False),
+        ("./github.com/docker", False),
+        ("http", False),
+        ("-", False),
+    ],
+)
+def test_remote_contexts(context: str, remote: bool) -> None:
+    from dkr.build.context import remote_context
+
+    assert (remote_context(context) == context) is remote
+
+
+def test_a_url_context_is_the_engines_to_fetch() -> None:
+    plan = plan_context("https://example.com/app.git#main", "build/Dockerfile")
+    assert plan.remote == "https://example.com/app.git#main" and plan.entries == []
+    assert plan.shown_dockerfile == "build/Dockerfile in https://example.com/app.git#main"
+    with pytest.raises(DkrError, match="needs a local build context"):
+        plan_context("https://example.com/app.git", "-", io.BytesIO(b""))

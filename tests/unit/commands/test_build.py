@@ -291,12 +291,16 @@ def test_terminal_view(engine: BuildEngine, app: Path) -> None:
         pytest.param(["-t", "App"], "invalid tag 'App': repository names must be lowercase", id="tag"),
         pytest.param(["--format", "yaml"], "invalid --format 'yaml'", id="format"),
         pytest.param(["--nope"], "no such option: --nope", id="unknown-flag"),
+        pytest.param(["--push"], "--push needs a name to push: add -t NAME[:TAG]", id="push-without-tag"),
+        pytest.param(
+            ["-f", "-", "-"], "can't use stdin for both the build context and the Dockerfile", id="stdin"
+        ),
     ],
 )
 def test_usage_errors_never_reach_the_engine(
     engine: BuildEngine, app: Path, args: list[str], needle: str
 ) -> None:
-    res = run_dkr("build", *args, ".")
+    res = run_dkr("build", *args) if "-" in args else run_dkr("build", *args, ".")
     assert_one_line_error(res, ExitCode.USAGE, needle, "dkr build --help")
     assert engine.requests == []
 
