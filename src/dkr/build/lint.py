@@ -6,8 +6,9 @@ install, and only then copy the source), RUN runs while the image is built (star
 and absolute paths are the better habit. hadolint's rules cover pinning and cleanup, not this order.
 
 `lint_text()` is the linter (it raises DockerfileError for text the builder would reject); `cache_findings()`
-is the subset `dkr build` prints as hints after its summary (it never raises); `classic_blocker()` is the
-DKR010 finding that stops `dkr build` before the Engine is asked (it never raises either).
+is the subset `dkr build` prints as hints after its summary (it never raises); `classic_build_uses()` are the
+DKR010 findings that stop `dkr build` before the Engine is asked, or that it warns about (it never raises
+either).
 
 DKR010 buildkit-only. dkr builds with the Engine's classic builder (the API's /build; BuildKit needs its own
 session protocol). Measured on Debian's Engine 20.10.24 (API 1.41) with `DOCKER_BUILDKIT=0 docker build`:
@@ -126,20 +127,22 @@ def cache_findings(dockerfile_text: str, has_dockerignore: bool | None) -> list[
     return [f for f in findings if f.rule in cache_rules]
 
 
-def classic_blocker(dockerfile_text: str, target: str | None = None) -> BuildKitOnly | None:
-    """The first DKR010 construct the Engine's classic builder cannot run in a build of `dockerfile_text` up
-    to stage `target` (constructs it rejects only when their step runs do not count past that stage), for
-    `dkr build` to refuse before anything is sent. Never raises: text that cannot be parsed gives None (the
-    Engine then says what is wrong with it)."""
+def classic_build_uses(dockerfile_text: str, target: str | None = None) -> list[BuildKitOnly]:
+    """DKR010's findings for a classic build of `dockerfile_text` up to stage `target`, by line: those the
+    classic builder fails on (`blocks`; one it refuses only when its step runs does not count past that
+    stage) and the warnings. Never raises: text that cannot be parsed gives [] (the Engine then says what is
+    wrong with it)."""
     try:
         dockerfile = parse(dockerfile_text)
     except DockerfileError:
-        return None
+        return []
     end = _target_end(dockerfile, target)
-    for use in buildkit_only(dockerfile):
-        if use.blocks and (use.parse_time or use.line < end):
-            return use
-    return None
+    return [u for u in buildkit_only(dockerfile) if not u.blocks or u.parse_time or u.line < end]
+
+
+def classic_blocker(dockerfile_text: str, target: str | None = None) -> BuildKitOnly | None:
+    """The first construct of `classic_build_uses()` that the classic builder fails on, if any."""
+    return next((u for u in classic_build_uses(dockerfile_text, target) if u.blocks), None)
 
 
 def _target_end(dockerfile: Dockerfile, target: str | None) -> float:
