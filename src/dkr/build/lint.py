@@ -20,25 +20,28 @@ session protocol). Measured on Debian's Engine 20.10.24 (API 1.41) with `DOCKER_
   ("dockerfile parse error line N: Unknown flag: link").
 - a heredoc (`RUN <<EOF`, `COPY <<EOF /f`, also in a later stage or an ONBUILD): its body is read as
   instructions ("dockerfile parse error line N+1: unknown instruction: ECHO", N+1 the body's first line).
-- `ADD <git URL>` (`https://host/x.git#ref`, `git@host:x`, `git://`, `ssh://`): no clone; an http(s) URL is
-  downloaded as one file (GitHub answers with its HTML page), anything else is looked for in the context: a
-  failure at the step, or silently another file.
+- `ADD <git URL>` (`https://host/x.git#ref`, `git@host:x`, `git://`, `ssh://`; BuildKit clones these): no
+  clone; an http(s) URL is fetched as one file (measured here, without a network, as a failure at the step:
+  `ADD failed: Get "https://github.com/moby/buildkit.git#v0.10.1": dial tcp: lookup github.com ...`; with one,
+  whatever the server answers becomes the file), anything else is looked for in the context.
 - an ONBUILD trigger with a flag above (`ONBUILD RUN --mount=...`, `ONBUILD COPY --link`): stored as text; an
   image built FROM this one with the classic builder fails at it ("Unknown flag: link").
 - `# syntax=docker/dockerfile:1`, `# check=...`: a comment; the Engine parses the file itself, not with the
   named frontend, and BuildKit's checks do not run.
-- Not reported: a flag in another case (`--MOUNT`: "Unknown flag: MOUNT" in both builders, flags are
-  case-sensitive); `FROM --platform`, `COPY --from`, `COPY/ADD --chown` (the classic builder takes them);
-  `RUN echo --mount` (only leading words are flags) and `RUN echo "<<EOF"` (a quoted `<<` is no heredoc in
-  either builder); `HEALTHCHECK --start-interval` ("Unknown flag" on 20.10, taken by Engine 25's classic
-  builder: a version matter, not BuildKit's).
+- Not reported: a flag in another case (`--MOUNT`: "Unknown flag: MOUNT"; BuildKit's flag parser is
+  case-sensitive too, read in buildkit's bflag.go, not measured); `FROM --platform`, `COPY --from`,
+  `COPY/ADD --chown` (the classic builder takes them); `RUN echo --mount` (only leading words are flags) and
+  `RUN echo "<<EOF"` (a quoted `<<` is no heredoc in either builder); `HEALTHCHECK --start-interval`
+  ("Unknown flag" on 20.10, but a Dockerfile feature of newer Engines rather than BuildKit's alone).
 
-So every construct but the two directives and ONBUILD triggers fails (or builds something else) in this
-build: those are errors, and `dkr build` stops before sending the context with one line naming the instruction
-and its line, instead of the Engine's message (which names a heredoc's body line, or says only "Unknown
-flag", or comes after minutes of earlier steps). A directive alone is a warning: the classic builder builds
-the same file (what it needs of the frontend is reported on its own lines), so the build goes on. An ONBUILD
-trigger is a warning too: this build succeeds; the image's children need BuildKit.
+Newer Engines word some of these differently; what dkr says does not depend on their words. Everything above
+but the directives and the flags of ONBUILD triggers fails (or builds something else) in this build: those
+are errors, and `dkr build` stops before sending the context with one line naming the instruction and its
+line, instead of the Engine's message (which names a heredoc's body line, or says only "Unknown flag", or
+comes after minutes of earlier steps). A directive alone is a warning: the classic builder builds the same
+file (what else the file needs of the frontend is reported on its own lines), so the build goes on, with the
+warning on stderr. A trigger's flag is a warning too: this build succeeds; the image's children need
+BuildKit.
 """
 
 from __future__ import annotations
