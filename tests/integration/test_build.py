@@ -388,6 +388,35 @@ def test_dockerfile_syntax_error(tmp_path: Path, base_image: str, cache_env: dic
     assert "Traceback" not in res.stderr
 
 
+def test_buildkit_only_syntax_fails_in_one_line_before_the_engine_builds(
+    client: docker.DockerClient, tmp_path: Path, base_image: str, cache_env: dict[str, str]
+) -> None:
+    marker = unique("buildkit")
+    labels = " ".join(f"{k}={v}" for k, v in {**LABELS, "dkr.test.case": marker}.items())
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base_image}\nLABEL {labels}\nRUN --mount=type=cache,target=/x true\n"
+    )
+    made = {"label": f"dkr.test.case={marker}"}
+    res = build(tmp_path, cache_env)
+    assert (res.returncode, res.stdout) == (1, ""), res.stderr
+    assert res.stderr.splitlines() == [
+        f"dkr: error: {tmp_path / 'Dockerfile'}:3: RUN --mount needs BuildKit; the Engine's classic builder "
+        "cannot run it (drop --mount: a cache, secret or ssh mount has no classic equivalent; or build with "
+        "docker buildx)"
+    ]
+    assert client.images.list(all=True, filters=made) == [], "the Engine was asked to build"
+    # the check can fail: asked, the classic builder runs the LABEL step (an image carrying the label), then
+    # fails at the --mount
+    with pytest.raises(docker.errors.BuildError, match="the --mount option requires BuildKit"):
+        client.images.build(path=str(tmp_path), rm=True, forcerm=True)
+    try:
+        assert client.images.list(all=True, filters=made) != []
+    finally:
+        for image in client.images.list(all=True, filters=made):
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(image.id, force=True)
+
+
 def test_run_that_fails_reports_its_exit_code_and_output(
     client: docker.DockerClient, tmp_path: Path, base_image: str, cache_env: dict[str, str]
 ) -> None:

@@ -11,7 +11,8 @@ The rules below are BuildKit's (moby/buildkit frontend/dockerfile/parser/parser.
   empty lines inside a continuation are skipped; a line whose first non-blank character is `#` is a comment;
 - RUN, COPY and ADD in shell form (also under ONBUILD) take heredocs: each word `<<NAME` or `<<-NAME`
   (optionally after a file descriptor, NAME optionally quoted) reads the following lines up to a line equal to
-  NAME (leading tabs removed for `<<-`);
+  NAME (leading tabs removed for `<<-`); the line is split into words with its quotes kept, so a quoted
+  `"<<EOF"` is an argument, not a heredoc;
 - an argument starting with `[` that is a JSON array of strings is the exec form, anything else the shell
   form; COPY/ADD/FROM/EXPOSE arguments split on whitespace, without shell quoting.
 """
@@ -212,12 +213,45 @@ def _continuation(escape: str) -> re.Pattern[str]:
     return re.compile(rf"([^{e}]){e}[ \t]*$|^{e}[ \t]*$")
 
 
+def raw_words(text: str) -> list[str]:
+    """Split on blanks outside quotes, keeping the quotes and backslashes (BuildKit's lexer with RawQuotes
+    and RawEscapes): `echo "<<EOF"` is the words `echo` and `"<<EOF"`."""
+    words: list[str] = []
+    word: list[str] = []
+    quote = ""
+    escaped = False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in " \t\r\n\v\f":
+            if word:
+                words.append("".join(word))
+                word = []
+            continue
+        word.append(ch)
+    if word:
+        words.append("".join(word))
+    return words
+
+
 def _heredoc_names(line: str) -> list[tuple[str, bool]]:
+    """The heredocs a line opens: a word (quotes kept, so a quoted `"<<EOF"` is not one) that is `<<NAME` or
+    `<<-NAME`, optionally after a file descriptor, NAME one word once its quotes are removed."""
     out = []
-    for word in shell_words(line):
+    for word in raw_words(line):
         m = _HEREDOC.match(word)
-        if m and m.group(3):
-            out.append((m.group(3), m.group(2) == "-"))
+        if not m or not m.group(3):
+            continue
+        name = shell_words(m.group(3))
+        if len(name) == 1 and name[0]:
+            out.append((name[0], m.group(2) == "-"))
     return out
 
 

@@ -6,11 +6,47 @@ install, and only then copy the source), RUN runs while the image is built (star
 and absolute paths are the better habit. hadolint's rules cover pinning and cleanup, not this order.
 
 `lint_text()` is the linter (it raises DockerfileError for text the builder would reject); `cache_findings()`
-is the subset `dkr build` prints as hints after its summary (it never raises).
+is the subset `dkr build` prints as hints after its summary (it never raises); `classic_build_uses()` are the
+DKR010 findings that stop `dkr build` before the Engine is asked, or that it warns about (it never raises
+either).
+
+DKR010 buildkit-only. dkr builds with the Engine's classic builder (the API's /build; BuildKit needs its own
+session protocol). Measured on Debian's Engine 20.10.24 (API 1.41) with `DOCKER_BUILDKIT=0 docker build`:
+
+- `RUN --mount=...`: parsed; the steps before it run, then this step fails ("the --mount option requires
+  BuildKit"). `COPY --chmod`, `ADD --chmod`: the same ("the --chmod option requires BuildKit").
+- `RUN --network`, `RUN --security`, `COPY --link`, `COPY --parents`, `COPY --exclude`, `ADD --link`,
+  `ADD --checksum`, `ADD --keep-git-dir`, `ADD --exclude`: the file is rejected before any step
+  ("dockerfile parse error line N: Unknown flag: link").
+- a heredoc (`RUN <<EOF`, `COPY <<EOF /f`, also in a later stage or an ONBUILD): its body is read as
+  instructions ("dockerfile parse error line N+1: unknown instruction: ECHO", N+1 the body's first line).
+- `ADD <git URL>` (`https://host/x.git#ref`, `git@host:x`, `git://`, `ssh://`; BuildKit clones these): no
+  clone; an http(s) URL is fetched as one file (measured here, without a network, as a failure at the step:
+  `ADD failed: Get "https://github.com/moby/buildkit.git#v0.10.1": dial tcp: lookup github.com ...`; with one,
+  whatever the server answers becomes the file), anything else is looked for in the context.
+- an ONBUILD trigger with a flag above (`ONBUILD RUN --mount=...`, `ONBUILD COPY --link`): stored as text; an
+  image built FROM this one with the classic builder fails at it ("Unknown flag: link").
+- `# syntax=docker/dockerfile:1`, `# check=...`: a comment; the Engine parses the file itself, not with the
+  named frontend, and BuildKit's checks do not run.
+- Not reported: a flag in another case (`--MOUNT`: "Unknown flag: MOUNT"; BuildKit's flag parser is
+  case-sensitive too, read in buildkit's bflag.go, not measured); `FROM --platform`, `COPY --from`,
+  `COPY/ADD --chown` (the classic builder takes them); `RUN echo --mount` (only leading words are flags) and
+  `RUN echo "<<EOF"` (a quoted `<<` is no heredoc in either builder); `HEALTHCHECK --start-interval`
+  ("Unknown flag" on 20.10, but a Dockerfile feature of newer Engines rather than BuildKit's alone).
+
+Newer Engines word some of these differently; what dkr says does not depend on their words. Everything above
+but the directives and the flags of ONBUILD triggers fails (or builds something else) in this build: those
+are errors, and `dkr build` stops before sending the context with one line naming the instruction and its
+line, instead of the Engine's message (which names a heredoc's body line, or says only "Unknown flag", or
+comes after minutes of earlier steps). A directive alone is a warning: the classic builder builds the same
+file (what else the file needs of the frontend is reported on its own lines), so the build goes on, with the
+warning on stderr. A trigger's flag is a warning too: this build succeeds; the image's children need
+BuildKit.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 import re
@@ -62,6 +98,7 @@ RULES = (
     Rule("DKR007", "apt-update-alone", WARNING, "apt-get update without the install in the same RUN", True),
     Rule("DKR008", "untagged-base", WARNING, "base image without a tag, or :latest"),
     Rule("DKR009", "expose-documents", INFO, "EXPOSE only documents a port (dkr run -p publishes it)"),
+    Rule("DKR010", "buildkit-only", ERROR, "BuildKit-only syntax: the classic builder cannot run this"),
 )
 _BY_KEY = {key.lower(): rule for rule in RULES for key in (rule.id, rule.name)}
 
@@ -91,6 +128,33 @@ def cache_findings(dockerfile_text: str, has_dockerignore: bool | None) -> list[
         return []
     cache_rules = {r.id for r in RULES if r.cache}
     return [f for f in findings if f.rule in cache_rules]
+
+
+def classic_build_uses(dockerfile_text: str, target: str | None = None) -> list[BuildKitOnly]:
+    """DKR010's findings for a classic build of `dockerfile_text` up to stage `target`, by line: those the
+    classic builder fails on (`blocks`; one it refuses only when its step runs does not count past that
+    stage) and the warnings. Never raises: text that cannot be parsed gives [] (the Engine then says what is
+    wrong with it)."""
+    try:
+        dockerfile = parse(dockerfile_text)
+    except DockerfileError:
+        return []
+    end = _target_end(dockerfile, target)
+    return [u for u in buildkit_only(dockerfile) if not u.blocks or u.parse_time or u.line < end]
+
+
+def classic_blocker(dockerfile_text: str, target: str | None = None) -> BuildKitOnly | None:
+    """The first construct of `classic_build_uses()` that the classic builder fails on, if any."""
+    return next((u for u in classic_build_uses(dockerfile_text, target) if u.blocks), None)
+
+
+def _target_end(dockerfile: Dockerfile, target: str | None) -> float:
+    """The line where the stage after `target` starts (the classic builder stops before it), else infinity."""
+    stages = dockerfile.stages
+    for stage, after in itertools.pairwise(stages):
+        if target and stage.name and stage.name.lower() == target.lower():
+            return after.from_.line
+    return float("inf")
 
 
 def fails(findings: Sequence[Finding]) -> bool:
@@ -368,6 +432,140 @@ def _publish_spec(port: str) -> str:
     return f"{spec}/{proto.lower()}" if proto and proto.lower() != "tcp" else spec
 
 
+# --- BuildKit-only syntax (DKR010) --------------------------------------------------------------------------
+
+_BUILDKIT = "or build with docker buildx"
+#: flag -> the instructions BuildKit takes it on, and what to do instead, for the flags the classic builder
+#: does not take. Flags are case-sensitive in both builders: `--MOUNT` is no flag of BuildKit's either.
+_BUILDKIT_FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "mount": (("RUN",), "drop --mount: a cache, secret or ssh mount has no classic equivalent"),
+    "network": (("RUN",), "drop --network: a classic RUN uses the build's network"),
+    "security": (("RUN",), "drop --security: the classic builder has no insecure mode"),
+    "link": (("COPY", "ADD"), "drop --link: the copy is then a layer on the one before"),
+    "chmod": (
+        ("COPY", "ADD"),
+        "drop --chmod: set the mode in the build context, or `RUN chmod` after the copy",
+    ),
+    "parents": (("COPY",), "drop --parents: copy each folder to its own destination"),
+    "exclude": (("COPY", "ADD"), "drop --exclude: leave the files out of the context with .dockerignore"),
+    "checksum": (("ADD",), "drop --checksum: download in a RUN and check it with `sha256sum -c`"),
+    "keep-git-dir": (("ADD",), "drop --keep-git-dir: clone the repository outside the build and COPY it"),
+    "unpack": (("ADD",), "drop --unpack: download in a RUN and unpack it there"),
+}
+#: flags the classic builder's parser takes and its step then refuses; the others fail the parse
+_STEP_TIME_FLAGS = frozenset({"mount", "chmod"})
+_GIT_URL = re.compile(r"^(git://|ssh://|git@[^:/]+:|https?://[^#?]+\.git(/?)([#?].*)?$)")
+
+
+@dataclass(frozen=True)
+class BuildKitOnly:
+    """One use of BuildKit-only syntax (DKR010). `blocks`: the classic builder fails on it, or builds
+    something else, in this build; `parse_time`: it rejects the whole file (whatever --target says)."""
+
+    line: int
+    #: the construct, as `dkr build` names it: `RUN --mount`
+    construct: str
+    message: str
+    fix: str
+    blocks: bool = True
+    parse_time: bool = True
+
+    def refusal(self, dockerfile: str) -> str:
+        """`dkr build`'s one line about it: `Dockerfile:3: RUN --mount needs BuildKit; ...`."""
+        return (
+            f"{dockerfile}:{self.line}: {self.construct} needs BuildKit; the Engine's classic builder cannot "
+            f"run it ({self.fix})"
+        )
+
+
+def buildkit_only(dockerfile: Dockerfile) -> list[BuildKitOnly]:
+    """Every use of BuildKit-only syntax in `dockerfile`, by line (the table in the module's docstring)."""
+    found = [
+        BuildKitOnly(
+            line,
+            f"# {key}=",
+            f"`# {key}={value}` is only a comment to the Engine's classic builder: "
+            + (
+                "it parses the file itself, not with that frontend"
+                if key == "syntax"
+                else "BuildKit's build checks do not run"
+            ),
+            f"remove it; {_BUILDKIT} when the file needs that frontend"
+            if key == "syntax"
+            else f"remove it; {_BUILDKIT} to run the checks",
+            blocks=False,
+        )
+        # directives are the file's first lines, in order (the reader stops looking at any other line)
+        for line, (key, value) in enumerate(dockerfile.directives.items(), 1)
+        if key in ("syntax", "check")
+    ]
+    for ins in dockerfile.instructions:
+        if ins.inner is not None:
+            found += _buildkit_uses(ins.inner, trigger=ins)
+        else:
+            found += _buildkit_uses(ins)
+    return found
+
+
+def _buildkit_uses(ins: Instruction, trigger: Instruction | None = None) -> list[BuildKitOnly]:
+    """What in one instruction (or an ONBUILD's trigger) needs BuildKit."""
+    prefix = "ONBUILD " if trigger is not None else ""
+    # construct, what the classic builder does, fix, whether it fails the whole file, whether a heredoc
+    uses: list[tuple[str, str, str, bool, bool]] = []
+    for flag in ins.flags:
+        name = flag[2:].partition("=")[0]
+        keywords, fix = _BUILDKIT_FLAGS.get(name, ((), ""))
+        if ins.keyword not in keywords:
+            continue
+        at_step = name in _STEP_TIME_FLAGS
+        does = (
+            "it runs the steps before it, then fails at this one"
+            if at_step
+            else 'it rejects the whole Dockerfile ("unknown flag")'
+        )
+        uses.append((f"{prefix}{ins.keyword} --{name}", does, fix, not at_step, False))
+    for doc in ins.heredocs:
+        fix = (
+            "use a RUN with && instead of a heredoc"
+            if ins.keyword == "RUN"
+            else "put the file in the build context and COPY it"
+        )
+        does = "it reads the heredoc's lines as instructions and rejects the Dockerfile"
+        uses.append((f"{prefix}{ins.keyword} <<{doc.name} (a heredoc)", does, fix, True, True))
+    if ins.keyword == "ADD" and ins.exec_form is None:
+        for src in ins.words[:-1]:
+            if _GIT_URL.match(src):
+                does = "it does not clone: it downloads the URL as one file, or looks for a local path"
+                fix = "clone the repository outside the build and COPY it, or `RUN git clone` in the image"
+                uses.append((f"{prefix}ADD {src} (a git repository)", does, fix, False, False))
+    out = []
+    for construct, does, fix, parse_time, heredoc in uses:
+        if trigger is not None and not heredoc:
+            # a trigger is stored as text (only a heredoc's body breaks the file's parse): this build passes,
+            # the images built FROM it with the classic builder fail
+            out.append(
+                BuildKitOnly(
+                    trigger.line,
+                    construct,
+                    f"`{construct}` needs BuildKit: the Engine's classic builder stores the trigger, and "
+                    "fails when it builds an image FROM this one",
+                    f"{fix}; {_BUILDKIT}",
+                    blocks=False,
+                )
+            )
+            continue
+        out.append(
+            BuildKitOnly(
+                (trigger or ins).line,
+                construct,
+                f"`{construct}` needs BuildKit; the Engine's classic builder cannot run it: {does}",
+                f"{fix}; {_BUILDKIT}",
+                parse_time=parse_time,
+            )
+        )
+    return out
+
+
 # --- the rules ---------------------------------------------------------------------------------------------
 
 
@@ -389,6 +587,12 @@ class _Linter:
         self.findings.append(Finding(rule.id, rule.name, rule.severity, ins.line, message, fix))
 
     def run(self) -> list[Finding]:
+        # DKR010: an error where the classic builder fails or builds something else, a warning where only
+        # the directive is lost or only the image's children fail
+        rule = self._rules["DKR010"]
+        for use in buildkit_only(self.dockerfile):
+            severity = rule.severity if use.blocks else WARNING
+            self.findings.append(Finding(rule.id, rule.name, severity, use.line, use.message, use.fix))
         names: dict[str, _StageState] = {}
         reported_context = False
         for stage in self.dockerfile.stages:

@@ -18,13 +18,14 @@ from dkr.engine import sdk
 from dkr.engine.buildstream import BuildLog
 from dkr.engine.client import Engine
 from dkr.engine.errors import api_message
-from dkr.errors import BuildError, BuildWithoutImage, DockerfileRejected
+from dkr.errors import BuildError, BuildWithoutImage, DkrError, DockerfileRejected
 from dkr.grammars.reference import parse_normalized
 from dkr.models.build import (
     BuildEvent,
     BuildRequest,
     BuildResult,
     BuildStep,
+    BuildWarning,
     CacheExplanation,
     ContextReady,
 )
@@ -35,12 +36,15 @@ EventHandler = Callable[[BuildEvent], None]
 def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None = None) -> BuildResult:
     """Build `request`; report progress to `on_event`; return the image and its steps, or raise a DkrError.
 
-    The context and Dockerfile are checked (and the context listed) before anything is sent. On Ctrl-C the
-    upload or stream is closed, the step's container removed, and KeyboardInterrupt re-raised.
+    The context and Dockerfile are checked (and the context listed) before anything is sent: a Dockerfile
+    with BuildKit-only syntax the classic builder cannot run (dkr lint's DKR010) fails here, in one line
+    naming the instruction and its line, and the Engine is never asked (what it only ignores is a warning).
+    On Ctrl-C the upload or stream is closed, the step's container removed, and KeyboardInterrupt re-raised.
     """
     emit: EventHandler = on_event or (lambda _event: None)
     plan = plan_context(request.context, request.dockerfile, request.stdin)
     shown = _shown_dockerfile(plan)
+    _classic_builder_check(plan, shown, request.target, emit)
     previous = buildrecord.load(plan.root, plan.dockerfile_path, request.target)
     emit(ContextReady(plan.root, plan.files, plan.size, remote=plan.remote is not None))
     started = time.monotonic()
@@ -98,6 +102,21 @@ def build(engine: Engine, request: BuildRequest, on_event: EventHandler | None =
     # `dkr layers` shows which of an image's layers came from the cache in its last dkr build
     buildrecord.save_build(result)
     return result
+
+
+def _classic_builder_check(plan: ContextPlan, shown: str, target: str | None, emit: EventHandler) -> None:
+    """Raise DkrError when the classic builder would fail on BuildKit-only syntax, or build something else
+    (dkr lint's DKR010): its own message names a heredoc's body line rather than the heredoc, says only
+    "Unknown flag", or comes once every step before it has run (RUN --mount). What it only ignores (a
+    `# syntax=` directive) is a warning."""
+    from dkr.build.lint import classic_build_uses
+
+    uses = classic_build_uses(plan.dockerfile_text, target)
+    for use in uses:
+        if use.blocks:
+            raise DkrError(use.refusal(shown))
+    for use in uses:
+        emit(BuildWarning(f"{shown}:{use.line}: {use.message}"))
 
 
 def _hints(

@@ -99,6 +99,21 @@ def test_heredoc_not_in_exec_form_or_other_instructions() -> None:
     assert [i.heredocs for i in d.instructions] == [(), (), ()]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param('RUN echo "<<EOF" > /f', id="double-quoted"),
+        pytest.param("RUN echo '<<EOF'", id="single-quoted"),
+        pytest.param("RUN echo a\\ <<EOF", id="escaped-blank-joins-the-word"),
+        pytest.param("RUN echo <<", id="no-name"),
+    ],
+)
+def test_not_a_heredoc(line: str) -> None:
+    """BuildKit splits the line with its quotes kept: a quoted `<<EOF` is an argument, not a heredoc."""
+    run = parse(f"FROM a\n{line}\nCMD x\n").instructions[1]
+    assert (run.heredocs, run.end_line) == ((), 2)
+
+
 def test_onbuild_heredoc_and_inner() -> None:
     d = parse("FROM a\nONBUILD RUN <<X\nnpm i\nX\nCMD y\n")
     onbuild = d.instructions[1]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dkr.build.dockerfile import DockerfileError
-from dkr.build.lint import RULES, cache_findings, fails, lint_text, rule_named
+from dkr.build.lint import RULES, cache_findings, classic_blocker, fails, lint_text, rule_named
 from dkr.models.lint import Finding
 
 # The seed's own examples: the bad order, the optimised order, and a RUN that starts the app.
@@ -132,13 +132,13 @@ def test_seed_run_server_exact() -> None:
         pytest.param(
             "FROM python:3.12\nWORKDIR /app\nRUN <<EOF\nset -e\nuvicorn main:app\nEOF\n",
             True,
-            [("DKR002", 3)],
+            [("DKR002", 3), ("DKR010", 3)],  # and the classic builder cannot run a heredoc
             id="server-in-heredoc",
         ),
         pytest.param(
             "FROM python:3.12\nWORKDIR /app\nRUN python3 <<EOF\nimport app\napp.run()\nEOF\n",
             True,
-            [],
+            [("DKR010", 3)],
             id="heredoc-as-program-input",
         ),
         # paths
@@ -354,7 +354,7 @@ def test_ignore_by_id_or_name() -> None:
 
 
 def test_rules_catalogue() -> None:
-    assert [r.id for r in RULES] == [f"DKR00{i}" for i in range(1, 10)]
+    assert [r.id for r in RULES] == [f"DKR{i:03}" for i in range(1, 11)]
     assert len({r.name for r in RULES}) == len(RULES)
     assert {r.severity for r in RULES} == {"error", "warning", "info"}
     assert rule_named(" dkr002 ") is rule_named("run-server") is RULES[1]
@@ -426,3 +426,112 @@ def test_linter_never_crashes(text: str, has_dockerignore: bool | None) -> None:
     for f in findings:
         assert rule_named(f.rule) is not None and f.line >= 1 and f.message and f.fix
     cache_findings(text, has_dockerignore)
+
+
+# --- DKR010 buildkit-only --------------------------------------------------------------------------------
+
+
+def buildkit(text: str) -> list[tuple[str, int]]:
+    """DKR010's findings as (severity, line)."""
+    return [(f.severity, f.line) for f in lint_text(text) if f.rule == "DKR010"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("FROM a:1\nRUN --mount=type=cache,target=/x true\n", [("error", 2)], id="run-mount"),
+        pytest.param("FROM a:1\nRUN --network=none true\n", [("error", 2)], id="run-network"),
+        pytest.param("FROM a:1\nRUN --security=insecure true\n", [("error", 2)], id="run-security"),
+        pytest.param("FROM a:1\nCOPY --link a /a\n", [("error", 2)], id="copy-link"),
+        pytest.param("FROM a:1\nCOPY --link=false a /a\n", [("error", 2)], id="copy-link-false"),
+        pytest.param("FROM a:1\nCOPY --chmod=600 a /a\n", [("error", 2)], id="copy-chmod"),
+        pytest.param("FROM a:1\nADD --chmod=600 a /a\n", [("error", 2)], id="add-chmod"),
+        pytest.param("FROM a:1\nCOPY --parents a/b /d/\n", [("error", 2)], id="copy-parents"),
+        pytest.param("FROM a:1\nCOPY --exclude=*.md . /d/\n", [("error", 2)], id="copy-exclude"),
+        pytest.param(
+            "FROM a:1\nADD --checksum=sha256:00 https://x/y /y\n", [("error", 2)], id="add-checksum"
+        ),
+        pytest.param("FROM a:1\nADD --keep-git-dir=true a /a\n", [("error", 2)], id="add-keep-git-dir"),
+        pytest.param("FROM a:1\nRUN <<EOF\necho one\nEOF\n", [("error", 2)], id="run-heredoc"),
+        pytest.param("FROM a:1\nCOPY <<EOF /f\nhello\nEOF\n", [("error", 2)], id="copy-heredoc"),
+        pytest.param("FROM a:1\nRUN cat <<-X > /f\n\thi\n\tX\n", [("error", 2)], id="chomped-heredoc"),
+        pytest.param(
+            "FROM a:1 AS base\nCOPY a /a\nFROM base\nWORKDIR /app\nRUN <<EOF\necho x\nEOF\n",
+            [("error", 5)],
+            id="heredoc-in-a-later-stage",
+        ),
+        pytest.param(
+            "FROM a:1\nRUN echo one \\\n  && echo two\nRUN \\\n  --mount=type=cache,target=/x \\\n  true\n",
+            [("error", 4)],
+            id="continued-lines-name-the-first",
+        ),
+        pytest.param(
+            "FROM a:1\nADD https://github.com/moby/buildkit.git#v0.10.1 /b\n", [("error", 2)], id="git"
+        ),
+        pytest.param("FROM a:1\nADD git@github.com:moby/buildkit.git /b\n", [("error", 2)], id="git-scp"),
+        pytest.param("# syntax=docker/dockerfile:1\nFROM a:1\n", [("warning", 1)], id="syntax"),
+        pytest.param("# escape=`\n# check=skip=all\nFROM a:1\n", [("warning", 2)], id="check"),
+        pytest.param(
+            "FROM a:1\nONBUILD RUN --mount=type=cache,target=/x true\n", [("warning", 2)], id="onbuild"
+        ),
+        pytest.param("FROM a:1\nONBUILD RUN <<EOF\necho x\nEOF\n", [("error", 2)], id="onbuild-heredoc"),
+        pytest.param("FROM a:1\nRUN echo --mount=type=cache\n", [], id="echo-is-no-flag"),
+        pytest.param('FROM a:1\nRUN echo "<<EOF" > /f\n', [], id="quoted-is-no-heredoc"),
+        pytest.param("FROM a:1\nRUN --MOUNT=type=cache,target=/x true\n", [], id="flags-are-case-sensitive"),
+        pytest.param("FROM a:1\nRUN --chmod=600 true\n", [], id="flag-of-another-instruction"),
+        pytest.param('FROM a:1\nRUN ["sh", "-c", "cat <<EOF"]\n', [], id="exec-form"),
+        pytest.param(
+            "FROM --platform=linux/amd64 a:1 AS b\nCOPY --chown=1:1 a /a\nFROM a:1\nCOPY --from=b /a /a\n",
+            [],
+            id="classic-flags",
+        ),
+        pytest.param("FROM a:1\nADD https://example.com/x.tar.gz /x\n", [], id="plain-url"),
+        pytest.param("# escape=\\\nFROM a:1\n", [], id="escape-directive"),
+        pytest.param("FROM a:1\n# syntax=docker/dockerfile:1\n", [], id="syntax-after-an-instruction"),
+    ],
+)
+def test_buildkit_only(text: str, expected: list[tuple[str, int]]) -> None:
+    assert buildkit(text) == expected
+
+
+def test_buildkit_only_words() -> None:
+    (finding,) = lint_text("FROM a:1\nWORKDIR /app\nRUN --mount=type=cache,target=/x true\n")
+    assert (finding.rule, finding.name, finding.severity) == ("DKR010", "buildkit-only", "error")
+    assert finding.message == (
+        "`RUN --mount` needs BuildKit; the Engine's classic builder cannot run it: it runs the steps before it, "
+        "then fails at this one"
+    )
+    assert finding.fix == (
+        "drop --mount: a cache, secret or ssh mount has no classic equivalent; or build with docker buildx"
+    )
+    (heredoc,) = lint_text("FROM a:1\nWORKDIR /app\nRUN <<EOF\necho x\nEOF\n")
+    assert heredoc.fix == "use a RUN with && instead of a heredoc; or build with docker buildx"
+    (link,) = lint_text("FROM a:1\nCOPY --link a /a\n")
+    assert link.message.endswith('it rejects the whole Dockerfile ("unknown flag")')
+    assert link.fix.startswith("drop --link")
+
+
+def test_classic_blocker() -> None:
+    text = "# syntax=docker/dockerfile:1\nFROM a:1\nRUN true\nCOPY --link a /a\nRUN --mount=type=cache,target=/x t\n"
+    blocker = classic_blocker(text)
+    assert blocker is not None
+    assert blocker.refusal("Dockerfile") == (
+        "Dockerfile:4: COPY --link needs BuildKit; the Engine's classic builder cannot run it "
+        "(drop --link: the copy is then a layer on the one before; or build with docker buildx)"
+    )
+    # a directive alone, or an ONBUILD trigger's flag, does not stop a build; text the reader rejects is
+    # the Engine's to judge
+    assert classic_blocker("# syntax=docker/dockerfile:1\nFROM a:1\nRUN true\n") is None
+    assert classic_blocker("FROM a:1\nONBUILD COPY --link a /a\n") is None
+    assert classic_blocker("FROM a:1\nNOPE x\n") is None
+
+
+def test_classic_blocker_and_target() -> None:
+    """--target stops the classic builder after that stage: a construct it refuses only when its step runs
+    does not count past it; one it refuses while parsing the file does."""
+    text = "FROM a:1 AS one\nRUN true\nFROM one AS two\nRUN --mount=type=cache,target=/x true\n"
+    assert classic_blocker(text, "ONE") is None
+    assert classic_blocker(text, "two") is not None
+    assert classic_blocker(text) is not None
+    parsed = "FROM a:1 AS one\nRUN true\nFROM one AS two\nRUN --network=none true\n"
+    assert classic_blocker(parsed, "one") is not None

@@ -274,6 +274,71 @@ def test_dockerfile_syntax_error(engine: BuildEngine, app: Path) -> None:
     assert "Traceback" not in res.err and res.out == ""
 
 
+@pytest.mark.parametrize(
+    ("dockerfile", "line"),
+    [
+        pytest.param(
+            "FROM base\nWORKDIR /app\nRUN --mount=type=cache,target=/x true\n",
+            "Dockerfile:3: RUN --mount needs BuildKit; the Engine's classic builder cannot run it (drop --mount: "
+            "a cache, secret or ssh mount has no classic equivalent; or build with docker buildx)",
+            id="run-mount",
+        ),
+        pytest.param(
+            "FROM base AS deps\nRUN echo one \\\n  && echo two\nFROM deps\nCOPY \\\n  --link . /app\n",
+            "Dockerfile:5: COPY --link needs BuildKit; the Engine's classic builder cannot run it (drop --link: "
+            "the copy is then a layer on the one before; or build with docker buildx)",
+            id="continued-line-in-a-later-stage",
+        ),
+        pytest.param(
+            "# syntax=docker/dockerfile:1\nFROM base\nRUN <<EOF\necho one\nEOF\n",
+            "Dockerfile:3: RUN <<EOF (a heredoc) needs BuildKit; the Engine's classic builder cannot run it (use "
+            "a RUN with && instead of a heredoc; or build with docker buildx)",
+            id="heredoc",
+        ),
+    ],
+)
+def test_buildkit_only_syntax_fails_before_the_engine_is_asked(
+    engine: BuildEngine, app: Path, dockerfile: str, line: str
+) -> None:
+    (app / "Dockerfile").write_text(dockerfile)
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", ".")
+    assert (res.code, res.out) == (ExitCode.FAILURE, "")
+    assert res.err_lines == [f"dkr: error: {line}"]  # not even "sending build context"
+    assert engine.requests == []
+
+
+def test_buildkit_only_names_the_dockerfile_given_with_f(engine: BuildEngine, app: Path) -> None:
+    (app / "docker").mkdir()
+    (app / "docker" / "Dockerfile.ci").write_text("FROM base\nRUN --network=none true\n")
+    res = run_dkr("build", "-q", "-f", "docker/Dockerfile.ci", ".")
+    assert_one_line_error(res, ExitCode.FAILURE, "docker/Dockerfile.ci:2: RUN --network needs BuildKit")
+    assert engine.requests == []
+
+
+def test_buildkit_only_past_the_target_stage_builds(engine: BuildEngine, app: Path) -> None:
+    """--target stops the classic builder after that stage: a --mount in a later stage never runs."""
+    (app / "Dockerfile").write_text(
+        "FROM base AS app\nCOPY . /app\nFROM app AS dev\nRUN --mount=type=cache,target=/x t\n"
+    )
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", "-q", "--target", "app", ".")
+    assert (res.code, res.out) == (0, REBUILD_ID + "\n"), res.err
+    assert len(engine.builds) == 1
+
+
+def test_syntax_directive_alone_is_a_warning(engine: BuildEngine, app: Path) -> None:
+    (app / "Dockerfile").write_text("# syntax=docker/dockerfile:1\nFROM base\nCOPY . /app\n")
+    engine.play("build_tutorial_rebuild")
+    res = run_dkr("build", ".")
+    assert (res.code, res.out) == (0, REBUILD_ID + "\n"), res.err
+    assert res.err_lines[0] == (
+        "dkr: warning: Dockerfile:1: `# syntax=docker/dockerfile:1` is only a comment to the Engine's classic "
+        "builder: it parses the file itself, not with that frontend"
+    )
+    assert len(engine.builds) == 1
+
+
 def test_terminal_view(engine: BuildEngine, app: Path) -> None:
     engine.play("build_tutorial_first")
     res = run_dkr("build", ".", tty=True, color=True)

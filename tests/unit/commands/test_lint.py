@@ -60,6 +60,17 @@ def test_error_finding_exit_1(tmp_path: Path) -> None:
     assert res.err.endswith(": 1 error\n")
 
 
+def test_buildkit_only_exit_1(tmp_path: Path) -> None:
+    res = run_dkr("lint", str(project(tmp_path, "FROM a:1\nWORKDIR /app\nRUN <<EOF\necho hi\nEOF\n")))
+    assert res.code == 1
+    assert res.out.splitlines() == [
+        f"{tmp_path}/Dockerfile:3: error DKR010 buildkit-only: `RUN <<EOF (a heredoc)` needs BuildKit; the "
+        "Engine's classic builder cannot run it: it reads the heredoc's lines as instructions and rejects the "
+        "Dockerfile",
+        "  fix: use a RUN with && instead of a heredoc; or build with docker buildx",
+    ]
+
+
 def test_notes_alone_exit_0(tmp_path: Path) -> None:
     res = run_dkr("lint", str(project(tmp_path, "FROM nginx:1.27\nEXPOSE 80\n")))
     assert res.code == 0
