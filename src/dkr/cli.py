@@ -113,6 +113,7 @@ COMMANDS: dict[str, str] = {
     "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",
     "stop": "Stop one or more running containers, all at once.",
+    "system": "Manage the Engine as a whole: df, prune.",
     "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",

@@ -13,13 +13,23 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import docker
 import pytest
 
 from tests.integration.registry import Registry
-from tests.integration.support import BUSYBOX, HERE, LABELS, SESSION, SESSION_FILTER, Case, unique
+from tests.integration.support import (
+    BUSYBOX,
+    HERE,
+    LABELS,
+    SESSION,
+    SESSION_FILTER,
+    Case,
+    build_labelled,
+    unique,
+)
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +112,17 @@ def make_container(client: docker.DockerClient, base_image: str) -> Iterator[Any
     for ctr in made:
         with contextlib.suppress(docker.errors.NotFound):
             ctr.remove(force=True, v=True)
+
+
+@pytest.fixture
+def dangling(client: docker.DockerClient, base_image: str, case: Case, tmp_path: Path) -> tuple[str, str]:
+    """Two labelled builds under one tag: the first is left dangling. Returns (dangling id, tagged id)."""
+    tag = f"{unique('prune')}:latest"
+    old = build_labelled(client, base_image, case, tmp_path, "old")
+    client.images.get(old).tag(tag)
+    new = build_labelled(client, base_image, case, tmp_path, "new")
+    client.images.get(new).tag(tag)  # the tag moves: `old` is dangling now
+    return old, new
 
 
 # --- pytest-docker: a compose-defined service dkr did not create ----------------------------------------

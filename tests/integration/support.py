@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import pty
+import select
 import subprocess
 import sys
 import time
@@ -117,3 +119,41 @@ def assert_failed(res: subprocess.CompletedProcess[str], code: int, *needles: st
     assert lines.index(errors[0]) >= len(lines) - 2, res.stderr
     for needle in needles:
         assert needle in errors[0], (needle, res.stderr)
+
+
+def build_labelled(client: docker.DockerClient, base: str, case: Case, tmp_path: Path, content: str) -> str:
+    """An image FROM the base with this test's labels and `content` in a file; returns its id."""
+    ctx = tmp_path / f"ctx-{abs(hash(content))}"
+    ctx.mkdir()
+    (ctx / "content").write_text(content)
+    (ctx / "Dockerfile").write_text(f"FROM {base}\nCOPY content /content\n")
+    key, _, value = case.label.partition("=")
+    image, _ = client.images.build(path=str(ctx), labels={**LABELS, key: value}, rm=True, forcerm=True)
+    return str(image.id)
+
+
+def on_a_terminal(args: list[str], answer: bytes) -> tuple[int, str, bytes]:
+    """dkr with a terminal on stdin and stderr; answers the question when it is asked. Returns the exit
+    code, stdout, and what the terminal showed up to the question."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dkr", *args],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+    )
+    os.close(terminal)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"[y/N]" not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(controller, 4096)
+            except OSError:
+                break
+    os.write(controller, answer)
+    out, _ = proc.communicate(timeout=60)
+    os.close(controller)
+    return proc.returncode, out, seen

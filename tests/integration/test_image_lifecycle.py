@@ -4,30 +4,13 @@ must refuse and delete nothing."""
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import docker
 import pytest
 
-from tests.integration.support import LABELS, Case, assert_failed, dkr, unique
-
-
-def build_labelled(client: docker.DockerClient, base: str, case: Case, tmp_path: Path, content: str) -> str:
-    """An image FROM the base with this test's labels and `content` in a file; returns its id."""
-    ctx = tmp_path / f"ctx-{abs(hash(content))}"
-    ctx.mkdir()
-    (ctx / "content").write_text(content)
-    (ctx / "Dockerfile").write_text(f"FROM {base}\nCOPY content /content\n")
-    key, _, value = case.label.partition("=")
-    image, _ = client.images.build(path=str(ctx), labels={**LABELS, key: value}, rm=True, forcerm=True)
-    return str(image.id)
+from tests.integration.support import Case, assert_failed, build_labelled, dkr, on_a_terminal, unique
 
 
 @pytest.fixture
@@ -79,17 +62,6 @@ def test_bad_references_are_usage_errors() -> None:
     assert_failed(dkr("rmi", "."), 2, "invalid image '.'")
 
 
-@pytest.fixture
-def dangling(client: docker.DockerClient, base_image: str, case: Case, tmp_path: Path) -> tuple[str, str]:
-    """Two labelled builds under one tag: the first is left dangling. Returns (dangling id, tagged id)."""
-    tag = f"{unique('prune')}:latest"
-    old = build_labelled(client, base_image, case, tmp_path, "old")
-    client.images.get(old).tag(tag)
-    new = build_labelled(client, base_image, case, tmp_path, "new")
-    client.images.get(new).tag(tag)  # the tag moves: `old` is dangling now
-    return old, new
-
-
 def test_image_prune_refuses_without_a_terminal(
     client: docker.DockerClient, dangling: tuple[str, str], case: Case
 ) -> None:
@@ -126,39 +98,13 @@ def test_container_prune(client: docker.DockerClient, make_container: Any, case:
     assert client.containers.get(running.id).status == "running"
 
 
-def _on_a_terminal(args: list[str], answer: bytes) -> tuple[int, str]:
-    """dkr with a terminal on stdin and stderr; answers the question when it is asked."""
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dkr", *args],
-        stdin=terminal,
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        text=True,
-    )
-    os.close(terminal)
-    seen = b""
-    deadline = time.monotonic() + 30
-    while b"[y/N]" not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if ready:
-            try:
-                seen += os.read(controller, 4096)
-            except OSError:
-                break
-    os.write(controller, answer)
-    out, _ = proc.communicate(timeout=60)
-    os.close(controller)
-    assert b"WARNING! This will remove all dangling images." in seen, seen
-    return proc.returncode, out
-
-
 @pytest.mark.parametrize(("answer", "deleted"), [(b"n\n", False), (b"y\n", True)])
 def test_image_prune_asks_on_a_terminal(
     client: docker.DockerClient, dangling: tuple[str, str], case: Case, answer: bytes, deleted: bool
 ) -> None:
     old, _new = dangling
-    code, out = _on_a_terminal(["image", "prune", "--filter", f"label={case.label}"], answer)
+    code, out, seen = on_a_terminal(["image", "prune", "--filter", f"label={case.label}"], answer)
+    assert b"WARNING! This will remove all dangling images." in seen, seen
     assert code == (0 if deleted else 1)
     if deleted:
         assert f"deleted: {old}" in out

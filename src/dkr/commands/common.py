@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -17,6 +18,15 @@ def listing_format_option() -> Any:
     )
 
 
+def command_group(app: typer.Typer, name: str, help: str) -> typer.Typer:
+    """A group of subcommands as docker has them (`dkr image ...`, `dkr system ...`), added to app."""
+    group = typer.Typer(
+        name=name, help=help, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+    )
+    app.add_typer(group, name=name)
+    return group
+
+
 def filter_option() -> Any:
     """--filter of the prunes: a fresh typer.Option for each command."""
     return typer.Option(
@@ -28,16 +38,25 @@ def force_option() -> Any:
     return typer.Option(False, "-f", "--force", help="Do not prompt for confirmation.")
 
 
-def prune(ctx: typer.Context, command: str, filters: list[str], force: bool, warning: str, what: str) -> Any:
+def prune(
+    ctx: typer.Context,
+    command: str,
+    filters: list[str],
+    force: bool,
+    warning: str | Callable[[dict[str, list[str]]], str],
+    what: str,
+) -> Any:
     """What every prune does first: check --filter, resolve the Engine, and unless -f ask (refusing without
-    a terminal). Returns the Engine and the filters for the prune call itself."""
+    a terminal). `warning` may be a function of the checked filters, called before the Engine is resolved
+    (it may refuse a combination with a UsageError). Returns the Engine and the filters for the prune call."""
     from dkr.cli import state
     from dkr.options.filters import PRUNE_FILTERS, parse_filters
 
     checked = parse_filters(filters, PRUNE_FILTERS, command)
+    text = warning(checked) if callable(warning) else warning
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     if not force:
         from dkr import render
 
-        render.confirm(warning, what, command)
+        render.confirm(text, what, command)
     return engine, checked

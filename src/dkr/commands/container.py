@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.commands.common import filter_option, force_option
+from dkr.commands.common import command_group, filter_option, force_option
 from dkr.commands.common import prune as start_prune
 
 
@@ -20,11 +20,5 @@ def prune(ctx: typer.Context, filter: list[str] = filter_option(), force: bool =
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(
-        name="container",
-        help="Manage containers: prune.",
-        no_args_is_help=True,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
+    group = command_group(app, "container", "Manage containers: prune.")
     group.command("prune")(prune)
-    app.add_typer(group, name="container")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dkr.commands.common import filter_option, force_option
+from dkr.commands.common import command_group, filter_option, force_option
 from dkr.commands.common import prune as start_prune
 from dkr.commands.rmi import rmi
 
@@ -27,12 +27,6 @@ def prune(
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(
-        name="image",
-        help="Manage images: rm, prune.",
-        no_args_is_help=True,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
+    group = command_group(app, "image", "Manage images: rm, prune.")
     group.command("rm", help="Remove one or more images, all at once.")(rmi)
     group.command("prune")(prune)
-    app.add_typer(group, name="image")

@@ -43,12 +43,22 @@ def removed(res: Removed) -> bool:
     return True
 
 
+def pruned_lines(result: Pruned, noun: str) -> list[str]:
+    """One prune's section as docker prints it: `Deleted <noun>:`, what went, a blank line (nothing if
+    nothing was deleted)."""
+    if not result.items:
+        return []
+    lines = [f"Deleted {noun}:"]
+    lines.extend(f"{kind.lower()}: {ref}" if noun == "Images" else ref for kind, ref in result.items)
+    lines.append("")
+    return lines
+
+
+def reclaimed(space: int) -> str:
+    """docker's last line of a prune (go-units HumanSize: 4 significant digits)."""
+    return f"Total reclaimed space: {human_size(space, 4)}"
+
+
 def pruned(result: Pruned, noun: str) -> None:
     """docker's prune report: what was deleted (stdout), then the space reclaimed."""
-    lines = []
-    if result.items:
-        lines.append(f"Deleted {noun}:")
-        lines.extend(f"{kind.lower()}: {ref}" if noun == "Images" else ref for kind, ref in result.items)
-        lines.append("")
-    lines.append(f"Total reclaimed space: {human_size(result.space)}")
-    render.results(lines)
+    render.results([*pruned_lines(result, noun), reclaimed(result.space)])

@@ -94,6 +94,7 @@ def answer_like_an_engine(fake: FakeEngine) -> None:
     # output ends (the SDK reads an attach or logs stream until the connection closes)
     ended = Truncated(b"", 0)
     fake.route("GET", r"/containers/json", lambda m, p, b: (200, _json("containers_list.json")))
+    fake.route("GET", r"/system/df", lambda m, p, b: (200, _json("system_df.json")))
     fake.route("GET", r"/images/json", lambda m, p, b: (200, _json("images.json")))
     fake.route("GET", r"/images/.+/json", about_the_image(image))
     fake.route("GET", r"/images/.+/history", about_the_image(history))
@@ -207,6 +208,7 @@ COMMANDS: dict[str, list[Flag]] = {
     # groups: their subcommand and its flags come with the arguments below
     "image": [],
     "container": [],
+    "system": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -252,6 +254,27 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "container": st.lists(
         st.one_of(st.sampled_from(["prune", "-f", "--filter", "label!=a", "until=10m", "bogus=1"]), value),
         max_size=4,
+    ),
+    "system": st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "df",
+                    "prune",
+                    "-v",
+                    "--format",
+                    "json",
+                    "-a",
+                    "--volumes",
+                    "-f",
+                    "--filter",
+                    "label=a",
+                    "until=1h",
+                ]
+            ),
+            value,
+        ),
+        max_size=5,
     ),
     "run": st.builds(
         lambda first, rest: [first, *rest],
