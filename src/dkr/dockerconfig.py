@@ -83,6 +83,16 @@ def encode_auth(username: str, password: str) -> str:
     return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
+def decode_auth(auth: str) -> tuple[str, str] | None:
+    """The username and password of an `auth` value, or None when it holds none (docker's decodeAuth)."""
+    try:
+        text = base64.b64decode(auth, validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+    username, colon, password = text.partition(":")
+    return (username, password.strip("\x00")) if colon and username else None
+
+
 def auth_entry(username: str, password: str, identity_token: str = "") -> dict[str, str]:
     """The `auths` entry docker writes for a login: with an identity token, the password is not kept."""
     if identity_token:

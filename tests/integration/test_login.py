@@ -150,3 +150,21 @@ def test_a_credential_helper_keeps_the_secret(
     assert (out.returncode, out.stdout) == (0, f"Removing login credentials for {auth_registry.host}\n")
     assert json.loads(store.read_text()) == {}
     assert json.loads(path.read_text())["auths"] == {}
+
+
+def test_a_kept_login_is_tried_first(auth_registry: Registry, config_dir: Path) -> None:
+    """As docker login: with no credentials given, the ones kept for the server (here docker's) are tried, so
+    no terminal is needed; a kept login the registry refuses is said, then the prompt needs a terminal."""
+    res = docker_cli(config_dir, "login", "-u", USER, "--password-stdin", auth_registry.host, input=PASSWORD)
+    assert res.returncode == 0, res.stderr
+    again = dkr("login", auth_registry.host, env=env_for(config_dir))
+    assert (again.returncode, again.stdout) == (0, "Login Succeeded\n"), again.stderr
+    assert again.stderr == f"Authenticating with existing credentials... [Username: {USER}]\n"
+    path = config_dir / "config.json"
+    wrong = base64.b64encode(f"{USER}:wrong".encode()).decode()
+    path.write_text(json.dumps({"auths": {auth_registry.host: {"auth": wrong}}}))
+    refused = dkr("login", auth_registry.host, env=env_for(config_dir))
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.splitlines()[1].startswith("Login did not succeed, error: cannot log in to ")
+    assert "non-TTY" in refused.stderr.splitlines()[2]
+    assert json.loads(path.read_text()) == {"auths": {auth_registry.host: {"auth": wrong}}}

@@ -155,3 +155,19 @@ def test_without_entries_and_helper_for() -> None:
     assert dockerconfig.helper_for(config, "other") == "desktop"
     assert dockerconfig.helper_for({"credsStore": ""}, "x") is None
     assert dockerconfig.helper_for({}, "x") is None
+
+
+@pytest.mark.parametrize(
+    ("auth", "login"),
+    [
+        pytest.param("ZGtyOnB3", ("dkr", "pw"), id="user-password"),
+        pytest.param("ZGtyOnA6dw==", ("dkr", "p:w"), id="colon-in-password"),
+        pytest.param("ZGtyOg==", ("dkr", ""), id="no-password"),
+        pytest.param("OnB3", None, id="no-username"),
+        pytest.param("ZGty", None, id="no-colon"),
+        pytest.param("not base64!", None, id="not-base64"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+def test_decode_auth(auth: str, login: tuple[str, str] | None) -> None:
+    assert dockerconfig.decode_auth(auth) == login

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from dkr import render
-from dkr.errors import DkrError, UsageError
+from dkr.errors import DkrError, EngineError, UsageError
+
+if TYPE_CHECKING:
+    from dkr.engine.client import Engine
 
 #: docker/cli's words (cli/command/registry/login.go, cli/config/credentials/file_store.go)
 PASSWORD_FLAG_WARNING = "WARNING! Using --password via the CLI is insecure. Use --password-stdin."
@@ -46,16 +51,35 @@ def login(
         render.note(PASSWORD_FLAG_WARNING)
     if password_stdin:
         secret = check_password(strip_line_end(_read_stdin()))
-    if user is None or secret is None:
-        user, secret = _prompt(key, user)
 
     engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.dockerconfig import config_path
+    from dkr.engine.auth import check_helper, stored_login
+
+    path = config_path()
+    check_helper(path, key)
+    known = stored_login(path, key) if user is None and secret is None else None
+    if known:
+        # as docker: a login with nothing given tries the credentials kept for the server first
+        render.note(f"Authenticating with existing credentials... [Username: {known[0]}]")
+        try:
+            return _log_in(engine, path, key, *known)
+        except EngineError as exc:
+            from dkr.render.errors import message
+
+            render.note(f"Login did not succeed, error: {message(exc)}")
+    if user is None or secret is None:
+        user, secret = _prompt(key, user, known[0] if known else "")
+    _log_in(engine, path, key, user, secret)
+
+
+def _log_in(engine: Engine, path: Path, key: str, user: str, secret: str) -> None:
+    """The Engine checks the login; then it is kept, and the Engine's status is the result."""
     from dkr.engine.auth import log_in, store_credentials
 
     answer = log_in(engine, key, user, secret)
-    stored = store_credentials(config_path(), key, user, secret, answer.identity_token)
-    if stored.plain_password:
+    stored = store_credentials(path, key, user, secret, answer.identity_token)
+    if stored.warn_unencrypted:
         render.note(UNENCRYPTED_WARNING.format(path=stored.path))
     if answer.status:
         render.result(answer.status)
@@ -64,12 +88,13 @@ def login(
 def _read_stdin() -> str:
     try:
         return sys.stdin.read()
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, AttributeError) as exc:  # closed, not text, or no stdin at all
         raise DkrError(f"cannot read the password from stdin: {exc}") from None
 
 
-def _prompt(key: str, user: str | None) -> tuple[str, str]:
-    """Ask for what -u / --password-stdin did not give, as docker does: only on a terminal."""
+def _prompt(key: str, user: str | None, default_user: str) -> tuple[str, str]:
+    """Ask for what -u / --password-stdin did not give, as docker does: only on a terminal (the username kept
+    for the server is the default)."""
     from dkr.options.login import check_password, check_username
     from dkr.options.registry import HUB_KEY
 
@@ -80,7 +105,8 @@ def _prompt(key: str, user: str | None) -> tuple[str, str]:
         )
     try:
         if user is None:
-            user = check_username(render.ask("Username: "))
+            typed = render.ask(f"Username ({default_user}): " if default_user else "Username: ").strip()
+            user = check_username(typed or default_user)
         return user, check_password(render.ask("Password: ", secret=True))
     except EOFError:
         raise DkrError("login cancelled: no input") from None

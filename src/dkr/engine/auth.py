@@ -4,8 +4,11 @@ of docker-credential-helpers' protocol (`docker-credential-<name> store|get|eras
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import warnings
 from pathlib import Path
+from typing import Any
 
 import docker.credentials
 
@@ -34,12 +37,14 @@ def store_credentials(path: Path, server: str, username: str, password: str, ide
     helper = dockerconfig.helper_for(config, server)
     if helper:
         secret = (TOKEN_USERNAME, identity_token) if identity_token else (username, password)
-        _helper_call(helper, "store", server, "store", *secret)
+        _run_helper(helper, "store", server, "store", *secret)
         entry: dict[str, str] = {}
     else:
         entry = dockerconfig.auth_entry(username, password, identity_token)
+    if dockerconfig.auths(config).get(server) == entry:  # as docker: an unchanged login is not written again
+        return Stored(path, helper, warn_unencrypted=False)
     dockerconfig.save(path, dockerconfig.with_entry(config, server, entry))
-    return Stored(path, helper, plain_password=helper is None and not identity_token)
+    return Stored(path, helper, warn_unencrypted=helper is None and not identity_token)
 
 
 def erase_credentials(path: Path, server: str) -> bool:
@@ -52,29 +57,68 @@ def erase_credentials(path: Path, server: str) -> bool:
     in_helpers = [
         (helper, k)
         for k in keys
-        if (helper := dockerconfig.helper_for(config, k)) and _helper_call(helper, "look up", k, "get")
+        if (helper := dockerconfig.helper_for(config, k)) and _helper_get(helper, k) is not None
     ]
     for helper, k in in_helpers:
-        _helper_call(helper, "erase", k, "erase")
+        with contextlib.suppress(_Missing):  # gone since: what logout wants
+            _run_helper(helper, "erase", k, "erase")
     if in_file:
         dockerconfig.save(path, dockerconfig.without_entries(config, in_file))
     return bool(in_file or in_helpers)
 
 
-def _helper_call(helper: str, action: str, server: str, verb: str, *secret: str) -> bool:
-    """Run `docker-credential-<helper> <verb>` for `server`; False when it has no credentials for it."""
+def stored_login(path: Path, server: str) -> tuple[str, str] | None:
+    """The username and password kept for `server` (by a login of docker's or dkr's), if any: docker login
+    tries them before it asks. An identity token is not a password: None then."""
+    config = dockerconfig.load(path)
+    helper = dockerconfig.helper_for(config, server)
+    if helper:
+        found = _helper_get(helper, server)
+        username, secret = (str(found.get(k) or "") for k in ("Username", "Secret")) if found else ("", "")
+        return (username, secret) if username and secret and username != TOKEN_USERNAME else None
+    for key in logout_keys(server):  # the legacy keys with a scheme too, as docker's file store reads them
+        entry = dockerconfig.auths(config).get(key)
+        if isinstance(entry, dict) and not entry.get("identitytoken"):
+            found_login = dockerconfig.decode_auth(str(entry.get("auth") or ""))
+            if found_login:
+                return found_login
+    return None
+
+
+def check_helper(path: Path, server: str) -> None:
+    """Before logging in: the credential helper config.json names for `server` must be there to keep the
+    login (the SDK would only warn, and the login would be lost)."""
+    helper = dockerconfig.helper_for(dockerconfig.load(path), server)
+    if helper and shutil.which(f"docker-credential-{helper}") is None:
+        raise CredentialHelperFailed(helper, "store", server, "it is not installed (not on PATH)")
+
+
+class _Missing(Exception):
+    """The helper has no credentials for the server."""
+
+
+def _helper_get(helper: str, server: str) -> dict[str, Any] | None:
+    try:
+        found = _run_helper(helper, "look up", server, "get")
+    except _Missing:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _run_helper(helper: str, action: str, server: str, verb: str, *secret: str) -> Any:
+    """`docker-credential-<helper> <verb>` for `server` (the SDK's Store); raises _Missing when it has no
+    credentials for it, CredentialHelperFailed when it fails."""
     with warnings.catch_warnings():  # the SDK warns when the helper is not on PATH; the call then says so
         warnings.simplefilter("ignore")
         store = docker.credentials.Store(helper)
     try:
-        getattr(store, verb)(server, *secret)
-    except docker.credentials.CredentialsNotFound:
-        return False
+        return getattr(store, verb)(server, *secret)
+    except docker.credentials.CredentialsNotFound as exc:
+        raise _Missing from exc
     except docker.credentials.StoreError as exc:
         raise CredentialHelperFailed(helper, action, server, _one_line(str(exc))) from exc
     except ValueError as exc:  # its answer to get was not JSON
         raise CredentialHelperFailed(helper, action, server, f"unreadable answer ({exc})") from exc
-    return True
 
 
 def _one_line(text: str, limit: int = 300) -> str:

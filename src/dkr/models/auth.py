@@ -26,5 +26,5 @@ class Stored:
 
     path: Path
     helper: str | None
-    #: whether a password (not a token) is in config.json, which docker warns about
-    plain_password: bool
+    #: a password (not a token) was written into config.json, which docker warns about
+    warn_unencrypted: bool

@@ -3,6 +3,7 @@ Engine call, the Engine's answer decides, and config.json is written only after 
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import sys
@@ -177,3 +178,56 @@ def test_logout(fake: FakeEngine, config: Path) -> None:
     res = run_dkr("logout")
     assert (res.code, res.out) == (0, f"Not logged in to {HUB_KEY}\n")
     assert fake.requests == []  # logout needs no Engine
+
+
+def test_without_credentials_given_the_kept_ones_are_tried_first(
+    fake: FakeEngine, config: Path, registry: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As docker login: no -u and no password, and a login kept for the server: no terminal needed."""
+    monkeypatch.setattr(render, "can_ask", lambda: False)
+    config.parent.mkdir()
+    kept = json.dumps({"auths": {"r:5000": {"auth": base64.b64encode(f"dkr:{PASSWORD}".encode()).decode()}}})
+    config.write_text(kept)
+    res = run_dkr("login", "r:5000")
+    assert (res.code, res.out) == (0, "Login Succeeded\n"), res.err
+    assert res.err_lines == [
+        "Authenticating with existing credentials... [Username: dkr]"
+    ]  # unchanged: no warning
+    assert registry[0]["username"] == "dkr" and registry[0]["password"] == PASSWORD
+    assert config.read_text() == kept  # not written again
+
+
+def test_kept_credentials_that_fail_lead_to_the_prompt(
+    fake: FakeEngine, config: Path, registry: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.parent.mkdir()
+    config.write_text(json.dumps({"auths": {"r:5000": {"auth": base64.b64encode(b"old:expired").decode()}}}))
+    asked: list[str] = []
+
+    def ask(prompt: str, secret: bool = False) -> str:
+        asked.append(prompt)
+        return PASSWORD if secret else ""  # Enter: the kept username
+
+    monkeypatch.setattr(render, "can_ask", lambda: True)
+    monkeypatch.setattr(render, "ask", ask)
+    res = run_dkr("login", "r:5000")
+    assert (res.code, res.out) == (0, "Login Succeeded\n"), res.err
+    assert res.err_lines[1].startswith("Login did not succeed, error: cannot log in to r:5000: ")
+    assert asked == ["Username (old): ", "Password: "]
+    assert [b["username"] for b in registry] == ["old", "old"]
+
+
+def test_a_credential_helper_that_is_not_there_fails_before_the_engine_is_asked(
+    fake: FakeEngine, config: Path, registry: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.parent.mkdir()
+    config.write_text('{"credsStore": "dkr-no-such-helper"}')
+    stdin(monkeypatch, PASSWORD)
+    res = run_dkr("login", "-u", "dkr", "--password-stdin", "r:5000")
+    assert_one_line_error(
+        res,
+        ExitCode.FAILURE,
+        "cannot store the credentials for r:5000 with docker-credential-dkr-no-such-helper: it is not installed",
+    )
+    assert registry == []
+    assert config.read_text() == '{"credsStore": "dkr-no-such-helper"}'

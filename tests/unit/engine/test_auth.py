@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dkr.engine.auth import erase_credentials, store_credentials
+from dkr.engine.auth import erase_credentials, store_credentials, stored_login
 from dkr.errors import CredentialHelperFailed
 from dkr.render.errors import describe
 from tests.helpers import write_credential_helper
@@ -29,14 +29,14 @@ def read(path: Path) -> dict[str, object]:
 def test_plain_store_writes_the_auth_entry(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     stored = store_credentials(path, "r:5000", "dkr", "pw", "")
-    assert stored.helper is None and stored.plain_password
+    assert stored.helper is None and stored.warn_unencrypted
     assert read(path) == {"auths": {"r:5000": {"auth": "ZGtyOnB3"}}}
 
 
 def test_an_identity_token_replaces_the_password(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     stored = store_credentials(path, "r:5000", "dkr", "pw", "tok")
-    assert not stored.plain_password
+    assert not stored.warn_unencrypted
     assert read(path) == {"auths": {"r:5000": {"auth": "ZGtyOg==", "identitytoken": "tok"}}}
 
 
@@ -53,7 +53,7 @@ def test_a_helper_gets_the_secret_and_the_file_an_empty_entry(
     path = tmp_path / "config.json"
     path.write_text(json.dumps({**config, "auths": {"r:5000": {"auth": "b2xkOm9sZA=="}}}))
     stored = store_credentials(path, "r:5000", "dkr", "s3cret", "")
-    assert stored.helper == "dkrtest" and not stored.plain_password
+    assert stored.helper == "dkrtest" and not stored.warn_unencrypted
     assert read(helper) == {"r:5000": {"Username": "dkr", "Secret": "s3cret"}}
     assert read(path) == {**config, "auths": {"r:5000": {}}}  # the old plain password is gone too
     assert "s3cret" not in path.read_text()
@@ -111,3 +111,20 @@ def test_a_missing_helper_is_one_error_and_nothing_is_written(tmp_path: Path, he
     assert "not installed or not available in PATH" in line and "\n" not in line
     assert hint and "credsStore" in hint
     assert path.read_text() == '{"credsStore": "nosuch"}'
+
+
+def test_stored_login_reads_the_file_and_the_helper(tmp_path: Path, helper: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(
+        '{"auths": {"https://r:5000": {"auth": "ZGtyOnB3"}, "t": {"auth": "eDo=", "identitytoken": "x"}}}'
+    )
+    assert stored_login(path, "r:5000") == ("dkr", "pw")  # a legacy key with a scheme, as docker reads it
+    assert stored_login(path, "t") is None  # a token is not a password
+    assert stored_login(path, "other") is None
+    path.write_text('{"credsStore": "dkrtest"}')
+    assert stored_login(path, "r:5000") is None
+    helper.write_text(
+        json.dumps({"r:5000": {"Username": "u", "Secret": "s"}, "t": {"Username": "<token>", "Secret": "x"}})
+    )
+    assert stored_login(path, "r:5000") == ("u", "s")
+    assert stored_login(path, "t") is None
