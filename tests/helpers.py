@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from dkr.cli import main
 from dkr.render import Streams
@@ -40,3 +41,60 @@ def assert_one_line_error(res: Result, code: int, *needles: str) -> None:
     assert "Traceback" not in res.err
     for needle in needles:
         assert needle in res.err, (needle, res.err)
+
+
+#: a docker credential helper (docker-credential-helpers' protocol) that keeps its secrets in a JSON file
+_CREDENTIAL_HELPER = """#!{python}
+import json, sys
+STORE = {store!r}
+NOT_FOUND = "credentials not found in native keychain"
+def load():
+    try:
+        with open(STORE) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {{}}
+def save(data):
+    with open(STORE, "w") as f:
+        json.dump(data, f)
+with open(STORE + ".log", "a") as log:
+    log.write(sys.argv[1] + "\\n")
+data, action, given = load(), sys.argv[1], sys.stdin.read()
+if action == "store":
+    creds = json.loads(given)
+    data[creds["ServerURL"]] = {{"Username": creds["Username"], "Secret": creds["Secret"]}}
+    save(data)
+elif action == "get":
+    server = given.strip()
+    if server not in data:
+        print(NOT_FOUND)
+        sys.exit(1)
+    print(json.dumps({{"ServerURL": server, **data[server]}}))
+elif action == "erase":
+    server = given.strip()
+    if server not in data:
+        print(NOT_FOUND)
+        sys.exit(1)
+    del data[server]
+    save(data)
+elif action == "list":
+    print(json.dumps({{k: v["Username"] for k, v in data.items()}}))
+else:
+    print("unknown action: " + action)
+    sys.exit(1)
+"""
+
+
+def write_credential_helper(folder: Path, name: str = "dkrtest") -> Path:
+    """`folder/docker-credential-<name>`, a credential helper that keeps what it stores in
+    `folder/<name>.json` (and logs each action to `folder/<name>.json.log`); returns that JSON file. Put
+    `folder` first on PATH to use it."""
+    import stat
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = folder / f"{name}.json"
+    script = folder / f"docker-credential-{name}"
+    script.write_text(_CREDENTIAL_HELPER.format(python=sys.executable, store=str(store)))
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return store

@@ -105,6 +105,8 @@ COMMANDS: dict[str, str] = {
     "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running "
     "total and its share of the image.",
     "lint": "Check Dockerfiles for what breaks the layer cache, and other habits.",
+    "login": "Log in to a registry (Docker Hub by default).",
+    "logout": "Log out from a registry (Docker Hub by default).",
     "logs": "Show a container's logs.",
     "ps": "List containers.",
     "pull": "Download an image from a registry; print its reference on stdout.",

@@ -452,3 +452,18 @@ class DockerfileRejected(EngineFailure):
         super().__init__()
         self.dockerfile = dockerfile
         self.detail = detail
+
+
+# --- registry credentials -----------------------------------------------------------------------------------
+
+
+class CredentialHelperFailed(DkrError):
+    """A docker credential helper (`docker-credential-<helper>`) failed to `action` (store, get, erase) the
+    credentials of `server`; `detail` is what it said (or that it is not installed)."""
+
+    def __init__(self, helper: str, action: str, server: str, detail: str) -> None:
+        super().__init__()
+        self.helper = helper
+        self.action = action
+        self.server = server
+        self.detail = detail

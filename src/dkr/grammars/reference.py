@@ -186,3 +186,11 @@ def is_tag(text: str) -> bool:
 def is_image_id(text: str) -> bool:
     """64 lower-case hex characters: an image id, never a name (with or without `sha256:`)."""
     return _ANCHORED_IDENTIFIER.fullmatch(text.removeprefix("sha256:")) is not None
+
+
+_ANCHORED_DOMAIN = re.compile(_DOMAIN_AND_PORT, re.ASCII)
+
+
+def is_domain(text: str) -> bool:
+    """Whether `text` is a registry host as a reference's domain is written: `host[:port]` or `[v6]:port`."""
+    return _ANCHORED_DOMAIN.fullmatch(text) is not None

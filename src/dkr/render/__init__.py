@@ -188,3 +188,21 @@ def confirm(warning: str, what: str, command: str) -> None:
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):
         raise DkrError(f"{command}: nothing was deleted (not confirmed)")
+
+
+def can_ask() -> bool:
+    """Whether a question can be asked: stdin is a terminal."""
+    return _isatty(sys.stdin)
+
+
+def ask(prompt: str, secret: bool = False) -> str:
+    """A line typed at the terminal, its prompt on stderr (stdout carries results only); `secret`: not
+    echoed (getpass). End of input reads as ""."""
+    s = streams()
+    if secret:
+        import getpass
+
+        return getpass.getpass(prompt, stream=s.err)
+    s.err.write(prompt)
+    s.err.flush()
+    return sys.stdin.readline().rstrip("\r\n")

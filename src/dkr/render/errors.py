@@ -18,6 +18,7 @@ from dkr.errors import (
     CommandNotInvokable,
     ContainerActive,
     CreateFailed,
+    CredentialHelperFailed,
     DkrError,
     DockerfileRejected,
     EngineError,
@@ -421,3 +422,15 @@ def _dockerfile_rejected(exc: DockerfileRejected) -> Words:
 @_describes(BuildWithoutImage)
 def _without_image(exc: BuildWithoutImage) -> Words:
     return "the Engine ended the build without an image id", None
+
+
+# --- registry credentials -----------------------------------------------------------------------------------
+
+
+@_describes(CredentialHelperFailed)
+def _helper_failed(exc: CredentialHelperFailed) -> Words:
+    return (
+        f"cannot {exc.action} the credentials for {exc.server} with docker-credential-{exc.helper}: "
+        f"{exc.detail}",
+        "Check the credsStore / credHelpers of the docker config.json, and that the helper is on PATH.",
+    )

@@ -185,6 +185,11 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--format",), FORMAT),
     ],
     "layers": [(("--format",), FORMAT)],
+    "login": [
+        (("-u", "--username"), good("dkr", " ", "a:b")), (("-p", "--password"), good("pw", "")),
+        (("--password-stdin",), None),
+    ],
+    "logout": [],
     "lint": [(("--format",), FORMAT), (("--ignore",), good("DKR001", "DKR002"))],
     "logs": [
         (("-f", "--follow"), None), (("-n", "--tail"), good("0", "5", "all")),
@@ -230,6 +235,9 @@ COMMANDS: dict[str, list[Flag]] = {
 }  # fmt: skip
 container = st.one_of(st.sampled_from([CID[:12], CID, "argv", "/argv", "nosuch"]), value)
 image = st.one_of(st.sampled_from([IMAGE, "busybox", "sha256:" + "a" * 64, "/", "."]), value)
+server = st.one_of(
+    st.sampled_from(["127.0.0.1:5000", "docker.io", "https://r.example/v2/", "[::1]:1"]), value
+)
 #: the container's command: words, flags, and an executable's path at its limit and far past it
 command_word = st.one_of(value, st.sampled_from(["sh", "-c", "a" * MAX_EXECUTABLE_BYTES, "a" * 100_000]))
 #: each command's arguments
@@ -237,6 +245,8 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
     "images": rarely(st.lists(image, max_size=2)),
     "layers": st.lists(image, min_size=1, max_size=2),
+    "login": rarely(st.lists(server, max_size=2)),
+    "logout": rarely(st.lists(server, max_size=2)),
     "lint": st.lists(path, max_size=3),
     "logs": st.lists(container, min_size=1, max_size=2),
     "ps": rarely(st.lists(value, max_size=1)),
