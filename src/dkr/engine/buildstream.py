@@ -178,6 +178,8 @@ class BuildLog:
                 if cur:
                     cur.cached = True
                 return
+            if line.strip() == "--->":
+                return  # `FROM scratch`: the builder's layer line with no layer to name
             layer = _LAYER.match(line)
             if layer:
                 if cur:

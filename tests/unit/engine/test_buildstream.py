@@ -235,3 +235,16 @@ def test_a_short_failed_step_keeps_all_its_output() -> None:
     assert log.failure is not None
     assert (log.failure.head, log.failure.left_out) == ((), 0)
     assert log.failure.tail == tuple(f"line {i}" for i in range(60))
+
+
+def test_from_scratch_has_no_output() -> None:
+    """Recorded from Engine 20.10: `FROM scratch` answers with a layer line that names no layer."""
+    items = [
+        {"stream": "Step 1/2 : FROM scratch"}, {"stream": "\n"}, {"stream": " ---> \n"},
+        {"stream": "Step 2/2 : LABEL a=b"}, {"stream": "\n"}, {"stream": " ---> Running in 0123456789ab\n"},
+        {"stream": "Removing intermediate container 0123456789ab\n"}, {"stream": " ---> 13ebd6fb0fc6\n"},
+        {"aux": {"ID": "sha256:" + "1" * 64}}, {"stream": "Successfully built 13ebd6fb0fc6\n"},
+    ]  # fmt: skip
+    log, events = run(items)
+    assert [e for e in events if isinstance(e, StepOutput)] == []
+    assert log.steps[0].output == ()
