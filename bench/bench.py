@@ -363,7 +363,103 @@ def case_f(b: Bench) -> None:
     r.add(Row("f", "run -d --wait until it answers", med(dk), med(dc)))
 
 
-CASES = {"a": case_a, "b": case_b, "c": case_c, "d": case_d, "e": case_e, "f": case_f}
+def _big_image(b: Bench, name: str) -> str:
+    """A 200 MB image of five 40 MB layers of random bytes (nothing compresses), only tagged `name`."""
+    ctx = b.tmp / name.replace("/", "_").replace(":", "_")
+    ctx.mkdir()
+    steps = [f"FROM {b.base}"] + [f"RUN head -c 40000000 /dev/urandom > /layer{i}" for i in range(5)]
+    (ctx / "Dockerfile").write_text("\n".join(steps) + "\n")
+    image, _ = b.client.images.build(
+        path=str(ctx),
+        tag=name,
+        labels={"dkr.bench": RUN_ID},
+        rm=True,
+        nocache=True,  # new bytes each time
+    )
+    return str(image.id)
+
+
+def case_g(b: Bench) -> None:
+    """push and pull through a registry on this machine (Debian's docker-registry, the tests' runner).
+
+    Two images of the same size, different bytes: dkr moves one, docker the other, so neither finds the
+    other's layers already there. Before each push the registry's storage is emptied; before each pull both
+    images are removed locally."""
+    print("g. push and pull of a 200 MB, 5-layer image through a local registry")
+    sys.path.insert(0, str(ROOT))
+    from tests.integration.registry import Registry
+
+    r = b.report
+    registry = Registry().start()
+    try:
+        refs = {
+            "dkr": f"{registry.host}/bench-dkr:{RUN_ID}",
+            "docker": f"{registry.host}/bench-docker:{RUN_ID}",
+        }
+        ids = {who: _big_image(b, ref) for who, ref in refs.items()}
+        r.check(ids["dkr"] != ids["docker"], "two images of the same size, different bytes")
+
+        def push(who: str) -> Sample:
+            registry.emptied()  # nothing of either image is in the registry: every layer is uploaded
+            cmd = [*DKR, "push", "-q", refs[who]] if who == "dkr" else ["docker", "push", "-q", refs[who]]
+            sample = measure(cmd)
+            if who == "dkr":
+                digest = registry.digest("bench-dkr", RUN_ID)
+                r.check(sample.out.strip() == digest, "dkr push printed the digest the registry serves")
+            return sample
+
+        def pull(who: str) -> Sample:
+            b.api.remove_image(refs[who], force=True)
+            cmd = [*DKR, "pull", "-q", refs[who]] if who == "dkr" else ["docker", "pull", "-q", refs[who]]
+            return measure(cmd)
+
+        n = b.reps(3)
+        dk, dc = alternate(lambda: push("dkr"), lambda: push("docker"), n)
+        r.check(all(s.rc == 0 for s in dk + dc), "every push succeeded")
+        r.add(Row("g", "push 200 MB, 5 layers", med(dk), med(dc), target="<= 1.1x"))
+        for ref in refs.values():  # both images in the registry for the pulls (untimed)
+            subprocess.run(["docker", "push", "-q", ref], check=True, capture_output=True)
+        dk, dc = alternate(lambda: pull("dkr"), lambda: pull("docker"), n)
+        r.check(all(s.rc == 0 for s in dk + dc), "every pull succeeded")
+        r.check(b.client.images.get(refs["dkr"]).id == ids["dkr"], "dkr pulled the image it pushed")
+        r.add(Row("g", "pull 200 MB, 5 layers", med(dk), med(dc), target="<= 1.1x"))
+    finally:
+        registry.stop()
+
+
+def case_h(b: Bench) -> None:
+    print("h. image prune of 200 dangling images (selected by a label filter)")
+    r = b.report
+    holder = b.create(1)[0]
+
+    def dangling(n: int) -> None:
+        def one(i: int) -> None:
+            b.api.commit(holder, conf={"Labels": {"dkr.bench": RUN_ID, "dkr.bench.n": str(i)}})
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(one, range(n)))
+
+    def prune(cmd: list[str]) -> Sample:
+        dangling(200)
+        s = measure(cmd)
+        left = b.api.images(filters={"label": LABEL, "dangling": True})
+        r.check(not left, f"{cmd[0]} image prune removed all 200")
+        return s
+
+    try:
+        dk, dc = alternate(
+            lambda: prune([*DKR, "image", "prune", "-f", "--filter", f"label={LABEL}"]),
+            lambda: prune(["docker", "image", "prune", "-f", "--filter", f"label={LABEL}"]),
+            b.reps(3),
+        )
+    finally:
+        b.remove([holder])
+    r.add(Row("h", "image prune, 200 dangling", med(dk), med(dc), target="<= 1.2x"))
+
+
+CASES = {
+    "a": case_a, "b": case_b, "c": case_c, "d": case_d, "e": case_e, "f": case_f, "g": case_g, "h": case_h,
+}  # fmt: skip
 
 
 def write_readme(report: Report, started: str) -> None:

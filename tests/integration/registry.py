@@ -91,7 +91,7 @@ class Registry:
         with urllib.request.urlopen(req, timeout=5) as resp:
             return str(resp.headers["Docker-Content-Digest"])
 
-    def stop(self) -> None:
+    def _terminate(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -101,6 +101,15 @@ class Registry:
                 self.proc.wait(10)
         with contextlib.suppress(Exception):
             self.log.close()
+
+    def emptied(self) -> Registry:
+        """The same registry (same port) with nothing stored: every layer pushed next is uploaded."""
+        self._terminate()
+        shutil.rmtree(self.dir / "data", ignore_errors=True)
+        return self.start()
+
+    def stop(self) -> None:
+        self._terminate()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> Registry:
