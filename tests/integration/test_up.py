@@ -95,6 +95,22 @@ def test_up_twice_then_after_an_edit(client: docker.DockerClient, case: Case, ap
     assert [c.id for c in case.containers()] == [third.id]
 
 
+def test_ten_edits_leave_one_image(client: docker.DockerClient, case: Case, app: Path) -> None:
+    """The edit loop does not pile up images: after ten ups, each after an edit, one dkr-up image remains
+    for the app (each replaced image is removed once nothing uses it)."""
+    name = unique("up10")
+    page = app / "public" / "index.html"
+    original = page.read_text()
+    for i in range(10):
+        page.write_text(original.replace("Hello from hello-web", f"Hello, edit {i}"))
+        ctr, port = started(client, up(case, "--name", name, app))
+    assert "Hello, edit 9" in get(port)
+    images = client.images.list(filters={"label": [f"dkr.up={name}"]})
+    assert [i.id for i in images] == [ctr.attrs["Image"]], [i.tags for i in images]
+    dangling = client.images.list(filters={"label": [f"dkr.up={name}"], "dangling": True})
+    assert dangling == []
+
+
 def test_the_name_comes_from_the_folder(
     client: docker.DockerClient, case: Case, tmp_path: Path, app: Path
 ) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from dkr.errors import UsageError
+
+if TYPE_CHECKING:
+    from dkr.models.run import Console
 
 
 def run(
@@ -25,6 +29,11 @@ def run(
     ),
     publish_all: bool = typer.Option(False, "-P", "--publish-all", help="Publish every EXPOSEd port."),
     detach: bool = typer.Option(False, "-d", "--detach", help="Run in the background; print the id."),
+    interactive: bool = typer.Option(False, "-i", "--interactive", help="Keep STDIN open and send it in."),
+    tty: bool = typer.Option(False, "-t", "--tty", help="Allocate a pseudo-TTY."),
+    detach_keys: str | None = typer.Option(
+        None, "--detach-keys", metavar="KEYS", help="Keys that detach from -it (default ctrl-p,ctrl-q)."
+    ),
     name: str | None = typer.Option(None, "--name", help="Name the container."),
     rm: bool = typer.Option(False, "--rm", help="Remove the container when it exits."),
     env: list[str] = typer.Option([], "-e", "--env", metavar="K=V", help="Set an environment variable."),
@@ -45,6 +54,7 @@ def run(
     from dkr.grammars.ports import on_all_interfaces
     from dkr.options.numbers import parse_seconds
     from dkr.options.run import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, run_spec
+    from dkr.options.run import detach_keys as parse_keys
 
     if wait and not detach:
         raise UsageError("--wait needs -d (a foreground run already waits for the container)", "run")
@@ -60,7 +70,10 @@ def run(
     spec = run_spec(
         image, command or (), environ=os.environ, publish=publish, publish_all=publish_all, name=name,
         rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
+        interactive=interactive, tty=tty,
     )  # fmt: skip
+    keys = parse_keys(detach_keys, "run")
+    console = _console(interactive, tty, detach, keys)
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr import render
@@ -71,9 +84,14 @@ def run(
 
     show.all_interfaces(on_all_interfaces(spec.publish))
     if not detach:
-        return core.run_foreground(
-            engine, spec, ContainerOutput(), notify=render.note, progress=show.pull_progress()
+        output, progress = ContainerOutput(), show.pull_progress()
+        code = core.run_foreground(
+            engine, spec, output, notify=render.note, progress=progress, console=console
         )
+        if code == core.DETACHED:
+            render.note("read escape sequence")  # docker's words: the container runs on
+            return 0
+        return code
     timeout = (seconds or DEFAULT_WAIT_SECONDS) if wait else None
     published = bool(spec.publish) or spec.publish_all
     try:
@@ -89,6 +107,20 @@ def run(
         show.not_ready(exc)
         raise
     return 0
+
+
+def _console(interactive: bool, tty: bool, detach: bool, keys: bytes) -> Console | None:
+    """The local side of -i/-t; docker's refusal of -it when stdin is not a terminal (exit 1)."""
+    from dkr import terminal
+    from dkr.errors import DkrError
+    from dkr.models.run import Console
+
+    if detach or not (interactive or tty):
+        return None
+    on_terminal = terminal.is_terminal(0)
+    if interactive and tty and not on_terminal:
+        raise DkrError("the input device is not a TTY", "Leave out -t to send piped input with -i alone.")
+    return Console(fd=0, terminal=on_terminal, detach_keys=keys)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,8 @@ from typing import Any
 import docker.errors
 import requests.exceptions
 
-from dkr.engine import registry, sdk
+from dkr import terminal
+from dkr.engine import attach, registry, sdk
 from dkr.engine.client import Engine
 from dkr.engine.errors import api_message, create_error, start_error
 from dkr.errors import (
@@ -39,7 +40,7 @@ from dkr.errors import (
     WaitFailed,
 )
 from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
-from dkr.models.run import ImageInfo, PublishedPort, Readiness, ReadyHow, RunResult, RunSpec
+from dkr.models.run import Console, ImageInfo, PublishedPort, Readiness, ReadyHow, RunResult, RunSpec
 from dkr.models.transfer import TransferEvent
 from dkr.options.run import container_config
 
@@ -50,6 +51,8 @@ Sink = Callable[[int, bytes], None]
 #: receives one line for the user's stderr
 Notify = Callable[[str], None]
 
+#: what run_foreground returns when the user detached with the detach keys (the container runs on)
+DETACHED = -1
 #: how many of the container's last log lines a failed --wait shows
 LOG_TAIL = 20
 #: seconds between two readiness checks
@@ -613,6 +616,41 @@ class _Interrupts:
                 signal.signal(sig, handler)
 
 
+class _Attached:
+    """An attach with stdin (-i) or a TTY (-t), hijacked before start as docker run does: the same
+    (stream, bytes) iteration as _Output, from a Session the local stdin is pumped into."""
+
+    def __init__(self, engine: Engine, cid: str, spec: RunSpec) -> None:
+        params = {"stdin": int(spec.interactive), "stdout": 1, "stderr": 1, "stream": 1, "logs": 0}
+        with engine.errors("attach to the container"):
+            sock = sdk.hijacked(engine.api.attach_socket(cid, params=params))
+        self.session = attach.Session(sock, tty=spec.tty)
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        return self.session.output()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+@contextlib.contextmanager
+def _console(engine: Engine, cid: str, spec: RunSpec, console: Console | None, output: Any) -> Iterator[None]:
+    """While the container runs attached: the local stdin pumped in (-i), and with -t on a terminal, the
+    terminal in raw mode (restored on every way out) and its size followed (SIGWINCH)."""
+    if not isinstance(output, _Attached) or console is None:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        if spec.tty and console.terminal:
+            stack.enter_context(terminal.raw(console.fd))
+            resize = engine.api.resize
+            stack.enter_context(terminal.on_resize(console.fd, lambda rows, cols: resize(cid, rows, cols)))
+        if spec.interactive:
+            keys = console.detach_keys if spec.tty else b""
+            attach.start_pump(attach.fd_reader(console.fd), output.session, keys)
+        yield
+
+
 def run_foreground(
     engine: Engine,
     spec: RunSpec,
@@ -621,16 +659,19 @@ def run_foreground(
     *,
     notify: Notify | None = None,
     progress: Progress | None = None,
+    console: Console | None = None,
 ) -> int:
     """`docker run` without -d: attach, start, stream stdout/stderr to `sink` live, and return the
-    container's exit code. Ctrl-C stops the container (see _Interrupts) and still returns its code."""
+    container's exit code. Ctrl-C stops the container (see _Interrupts) and still returns its code. With
+    -i/-t, `console` is the local side: its input goes to the container; the detach keys leave it running
+    (then the result is DETACHED)."""
     image = image or ensure_image(engine, spec.image, spec.pull, progress)
-    output: _Output | None = None
+    output: _Output | _Attached | None = None
     waiter: _ExitWaiter | None = None
     with Owned(engine, notify) as owned:  # until it runs: nothing is left behind on any way out
         try:
             cid = create_container(engine, spec, image, owned, attach=True, notify=notify)
-            output = _Output(engine, cid)
+            output = _Attached(engine, cid, spec) if spec.interactive or spec.tty else _Output(engine, cid)
             waiter = _ExitWaiter(engine, cid, removed=spec.auto_remove)
             start_container(engine, cid, spec)
         except BaseException:
@@ -642,8 +683,9 @@ def run_foreground(
         with interrupts.installed():
             owned.keep()  # it runs, and from here Ctrl-C is the container's (see _Interrupts)
             try:
-                for stream, data in output:
-                    sink(stream, data)
+                with _console(engine, cid, spec, console, output):
+                    for stream, data in output:
+                        sink(stream, data)
             except BaseException:
                 # dkr cannot deliver the output (`dkr run img yes | head -1` closed the pipe): end the
                 # container as SIGPIPE would end a local producer, rather than leave it running unseen
@@ -652,6 +694,9 @@ def run_foreground(
                 with engine.best_effort():
                     engine.api.kill(cid)
                 raise
+            if isinstance(output, _Attached) and output.session.detached.is_set():
+                waiter.close()
+                return DETACHED
             code = waiter.result()
     if interrupts.count and notify:
         notify(f"{spec.name or cid[:12]} stopped (exit code {code})")

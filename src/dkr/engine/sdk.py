@@ -10,6 +10,7 @@ pyproject pins the SDK below its next major version, and this module is the one 
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -139,3 +140,11 @@ class PoolAdapter(BaseHTTPAdapter):  # type: ignore[misc]  # docker ships no typ
         super().close()
         self._pool.close()
         self._on_close()
+
+
+def hijacked(what: Any) -> socket.socket:
+    """The socket under what attach_socket() and exec_start(socket=True) return (a SocketIO over the unix or
+    tcp socket, the TLS socket itself), with no read deadline: an interactive session may stay quiet."""
+    sock: socket.socket = getattr(what, "_sock", what)
+    sock.settimeout(None)
+    return sock

@@ -97,6 +97,20 @@ class RunSpec:
     init: bool = False
     workdir: str | None = None
     auto_remove: bool = False
+    #: -i: keep stdin open and stream the local stdin to it
+    interactive: bool = False
+    #: -t: a pseudo-terminal in the container (raw output, the local terminal in raw mode)
+    tty: bool = False
+
+
+@dataclass(frozen=True)
+class Console:
+    """The local side of an interactive run: the input's file descriptor, whether it is a terminal (raw
+    mode, window size), and the detach keys' bytes (matched only with -t)."""
+
+    fd: int
+    terminal: bool
+    detach_keys: bytes
 
 
 @dataclass(frozen=True)

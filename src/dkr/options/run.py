@@ -158,6 +158,8 @@ def run_spec(
     pull: str = "missing",
     init: bool = False,
     workdir: str | None = None,
+    interactive: bool = False,
+    tty: bool = False,
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
     `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
@@ -179,7 +181,19 @@ def run_spec(
         init=init,
         workdir=check_workdir(workdir),
         auto_remove=rm,
+        interactive=interactive,
+        tty=tty,
     )
+
+
+def detach_keys(value: str | None, command: str) -> bytes:
+    """--detach-keys (default docker's ctrl-p,ctrl-q) as the bytes a terminal sends for them."""
+    from dkr.grammars.keys import DEFAULT, InvalidKeys, to_bytes
+
+    try:
+        return to_bytes(DEFAULT if value is None else value)
+    except InvalidKeys as exc:
+        raise UsageError(f"invalid --detach-keys {shown(value or '')}: {exc}", command) from None
 
 
 def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str, object]:
@@ -198,11 +212,12 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
         "Labels": dict(spec.labels),
         "WorkingDir": spec.workdir or "",
         "ExposedPorts": exposed_ports(mappings),
-        "AttachStdin": False,
+        "AttachStdin": attach and spec.interactive,
         "AttachStdout": attach,
         "AttachStderr": attach,
-        "OpenStdin": False,
-        "StdinOnce": False,
-        "Tty": False,
+        # as docker run: -i keeps stdin open; attached, it closes when the client's input ends
+        "OpenStdin": spec.interactive,
+        "StdinOnce": attach and spec.interactive,
+        "Tty": spec.tty,
         "HostConfig": host,
     }

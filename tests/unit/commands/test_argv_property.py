@@ -220,7 +220,8 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--rm",), None), (("-e", "--env"), good("A=1", "HOME", "A=")), (("--env-file",), path),
         (("-l", "--label"), good("a=b", "a")), (("--pull",), good("missing", "never", "always")),
         (("--init",), None), (("-w", "--workdir"), good("/app", "/")), (("--wait",), None),
-        (("--wait-timeout",), good("0.5", "1", "60")),
+        (("--wait-timeout",), good("0.5", "1", "60")), (("-i", "--interactive"), None), (("-t", "--tty"), None),
+        (("--detach-keys",), good("ctrl-p,ctrl-q", "ctrl-a,x", "DEL")),
     ],
     "stop": [
         (("-t", "--time", "--timeout"), good("0", "1", "-1", "10")),

@@ -1,0 +1,127 @@
+"""Interactive sessions (`run -i/-t`, `exec -i/-t`): the hijacked connection to a container's stdio, the local
+stdin pumped into it, and its output read back.
+
+Without a TTY the Engine multiplexes stdout and stderr in 8-byte-headed frames (stream, 0, 0, 0, size as a
+big-endian uint32); with one, the output is the terminal's raw bytes. Local input is copied as it comes, and
+its EOF half-closes the connection so the container's stdin ends too (`echo hi | dkr run -i img cat` prints
+`hi` and returns). The detach keys are matched here, on the client, as the docker CLI's escape proxy does:
+bytes that start the sequence are held back until it is complete (detach) or broken (sent after all).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import struct
+import threading
+from collections.abc import Callable, Iterator
+
+#: bytes read from the local stdin, or from the connection, at a time
+CHUNK = 32 * 1024
+_HEADER = struct.Struct(">BxxxL")
+
+
+class Session:
+    """A hijacked connection: `send` to the container's stdin, `output()` its streams."""
+
+    def __init__(self, sock: socket.socket, tty: bool) -> None:
+        self.sock = sock
+        self.tty = tty
+        self.detached = threading.Event()
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def close_write(self) -> None:
+        """EOF on the container's stdin (the connection stays open for its output)."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+    def output(self) -> Iterator[tuple[int, bytes]]:
+        """(1 stdout | 2 stderr, bytes) until the container closes its side, or the connection is closed
+        (detached, or the Engine went away)."""
+        try:
+            if self.tty:
+                while data := self.sock.recv(CHUNK):
+                    yield 1, data
+                return
+            while header := self._exactly(_HEADER.size):
+                stream, length = _HEADER.unpack(header)
+                payload = self._exactly(length)
+                if len(payload) < length:
+                    return  # cut mid-frame: the Engine went away; the caller learns it from the exit code
+                yield (2 if stream == 2 else 1), payload
+        except OSError:
+            return
+
+    def _exactly(self, n: int) -> bytes:
+        buf = bytearray()
+        while len(buf) < n:
+            data = self.sock.recv(n - len(buf))
+            if not data:
+                break
+            buf += data
+        return bytes(buf)
+
+
+class _Escape:
+    """docker's escape proxy: finds the detach sequence in the input, across reads."""
+
+    def __init__(self, keys: bytes) -> None:
+        self.keys = keys
+        self.held = b""
+
+    def feed(self, data: bytes) -> tuple[bytes, bool]:
+        """What to send now, and whether the whole sequence was typed (then nothing after it is sent)."""
+        if not self.keys:
+            return data, False
+        out = bytearray()
+        for byte in data:
+            candidate = self.held + bytes([byte])
+            if self.keys.startswith(candidate):
+                self.held = candidate
+                if candidate == self.keys:
+                    return bytes(out), True
+                continue
+            out += candidate  # the sequence broke: what was held goes out after all
+            self.held = b""
+        return bytes(out), False
+
+
+def pump(read: Callable[[], bytes], session: Session, detach_keys: bytes, close_at_eof: bool = True) -> None:
+    """Copy local input into the session until EOF (then half-close) or the detach keys (then close the
+    connection and set session.detached). Runs on its own thread."""
+    escape = _Escape(detach_keys)
+    try:
+        while data := read():
+            send, detach = escape.feed(data)
+            if send:
+                session.send(send)
+            if detach:
+                session.detached.set()
+                session.close()
+                return
+    except OSError:
+        return  # the connection closed under us (the container ended): nothing left to send to
+    if close_at_eof:
+        session.close_write()
+
+
+def fd_reader(fd: int) -> Callable[[], bytes]:
+    """Reads whatever is available on fd, up to CHUNK bytes (a terminal gives each keystroke at once)."""
+    return lambda: os.read(fd, CHUNK)
+
+
+def start_pump(read: Callable[[], bytes], session: Session, detach_keys: bytes) -> threading.Thread:
+    thread = threading.Thread(
+        target=pump, args=(read, session, detach_keys), name="dkr-stdin", daemon=True
+    )  # a daemon: a read blocked on the terminal must not keep dkr alive once the session is over
+    thread.start()
+    return thread
