@@ -100,6 +100,7 @@ COMMANDS: dict[str, str] = {
     "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on "
     "stderr.",
     "container": "Manage containers: prune.",
+    "exec": "Run a command in a running container; its exit code is dkr's.",
     "image": "Manage images: rm, prune.",
     "images": "List images.",
     "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running "

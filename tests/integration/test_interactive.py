@@ -219,3 +219,71 @@ def test_it_with_d_runs_a_shell_in_the_background(
     ctr.reload()
     assert ctr.status == "running"  # a shell with an open stdin and a TTY waits, as with docker run -dit
     assert ctr.attrs["Config"]["Tty"] is True and ctr.attrs["Config"]["OpenStdin"] is True
+
+
+# --- exec ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def running(make_container: Any) -> Any:
+    return make_container("sleep 300")
+
+
+def test_exec_passes_output_and_exit_code(running: Any) -> None:
+    res = dkr("exec", running.name, "sh", "-c", "echo out; echo err >&2; exit 5")
+    assert (res.returncode, res.stdout, res.stderr) == (5, "out\n", "err\n")
+
+
+def test_exec_with_env_workdir_and_user(running: Any) -> None:
+    res = dkr(
+        "exec",
+        "-e",
+        "A=1",
+        "-w",
+        "/bin",
+        "-u",
+        "65534:65534",
+        running.name,
+        "sh",
+        "-c",
+        'echo "$A $(pwd) $(id -u)"',
+    )
+    assert (res.returncode, res.stdout) == (0, "1 /bin 65534\n")
+
+
+def test_exec_i_takes_piped_input(running: Any) -> None:
+    res = dkr("exec", "-i", running.name, "wc", "-l", input="a\nb\n")
+    assert (res.returncode, res.stdout.strip()) == (0, "2")
+
+
+def test_exec_d_returns_at_once(running: Any) -> None:
+    res = dkr("exec", "-d", running.name, "sh", "-c", "sleep 1; touch /detached")
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+    time.sleep(2)
+    assert dkr("exec", running.name, "test", "-f", "/detached").returncode == 0
+
+
+def test_exec_of_a_missing_command_is_the_engines_code(running: Any) -> None:
+    res = dkr("exec", running.name, "dkr-no-such-command")
+    assert res.returncode in (126, 127)  # 126 on Engine 20.10, 127 on newer Engines: docker says the same
+    assert "executable file not found" in res.stderr or "executable file not found" in res.stdout
+
+
+def test_exec_in_a_stopped_or_missing_container_is_one_line(make_container: Any) -> None:
+    stopped = make_container("true", start=False)
+    res = dkr("exec", stopped.name, "true")
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.splitlines() == [
+        f"dkr: error: cannot exec in {stopped.name}: container {stopped.id} is not running"
+    ]
+    res = dkr("exec", unique("missing"), "true")
+    assert res.returncode == 1 and res.stderr.startswith("dkr: error: ") and "no such container" in res.stderr
+
+
+def test_exec_it_on_a_terminal(terminal: Any, running: Any) -> None:
+    t = terminal(["exec", "-it", running.name, "sh"], rows=33, cols=90)
+    t.read_until(PROMPT)
+    assert t.shell_says(b"stty size") == "33 90"
+    t.type(b"exit 4\r")
+    assert t.wait() == 4
+    assert t.restored()

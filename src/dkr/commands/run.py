@@ -73,7 +73,7 @@ def run(
         interactive=interactive, tty=tty,
     )  # fmt: skip
     keys = parse_keys(detach_keys, "run")
-    console = _console(interactive, tty, detach, keys)
+    console = console_for(interactive, tty, detach, keys)
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr import render
@@ -109,7 +109,7 @@ def run(
     return 0
 
 
-def _console(interactive: bool, tty: bool, detach: bool, keys: bytes) -> Console | None:
+def console_for(interactive: bool, tty: bool, detach: bool, keys: bytes) -> Console | None:
     """The local side of -i/-t; docker's refusal of -it when stdin is not a terminal (exit 1)."""
     from dkr import terminal
     from dkr.errors import DkrError

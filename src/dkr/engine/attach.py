@@ -17,6 +17,8 @@ import struct
 import threading
 from collections.abc import Callable, Iterator
 
+#: receives the container's output: (1 stdout | 2 stderr, bytes)
+Sink = Callable[[int, bytes], None]
 #: bytes read from the local stdin, or from the connection, at a time
 CHUNK = 32 * 1024
 _HEADER = struct.Struct(">BxxxL")

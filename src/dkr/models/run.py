@@ -104,6 +104,21 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class ExecSpec:
+    """What `dkr exec` asks of the Engine: a command in a running container, already validated."""
+
+    container: str
+    command: tuple[str, ...]
+    env: tuple[str, ...] = ()
+    workdir: str | None = None
+    user: str = ""
+    interactive: bool = False
+    tty: bool = False
+    detach: bool = False
+    privileged: bool = False
+
+
+@dataclass(frozen=True)
 class Console:
     """The local side of an interactive run: the input's file descriptor, whether it is a terminal (raw
     mode, window size), and the detach keys' bytes (matched only with -t)."""

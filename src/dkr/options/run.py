@@ -18,8 +18,8 @@ from dkr.grammars.ports import (
     publish_ip,
     with_default_ip,
 )
-from dkr.models.run import PULL_POLICIES, ImageInfo, PullPolicy, RunSpec
-from dkr.options.common import check_image, ordinal, shown
+from dkr.models.run import PULL_POLICIES, ExecSpec, ImageInfo, PullPolicy, RunSpec
+from dkr.options.common import check_container_refs, check_image, ordinal, shown
 
 #: moby's validContainerNamePattern (daemon/names): at least two characters
 _NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -40,13 +40,15 @@ MAX_WAIT_SECONDS = 1e9
 MAX_EXECUTABLE_BYTES = 4095
 
 
-def check_env(value: str, lookup: Callable[[str], str | None], position: int = 1) -> str:
+def check_env(
+    value: str, lookup: Callable[[str], str | None], position: int = 1, command: str = "run"
+) -> str:
     """docker/cli opts.ValidateEnv: `K=V` as given; a bare `K` takes its value from dkr's environment, or
     stays bare (the Engine then leaves it unset); an empty name is an error, which names the `position`-th
     -e rather than echo its value (a secret, often)."""
     key, sep, _ = value.partition("=")
     if key == "":
-        raise UsageError(f"invalid -e/--env (the {ordinal(position)}): no variable name before '='", "run")
+        raise UsageError(f"invalid -e/--env (the {ordinal(position)}): no variable name before '='", command)
     if sep:
         return value
     found = lookup(key)
@@ -117,22 +119,22 @@ def check_name(name: str | None, command: str = "run") -> str | None:
     return name.removeprefix("/")
 
 
-def check_workdir(workdir: str | None) -> str | None:
+def check_workdir(workdir: str | None, command: str = "run") -> str | None:
     """The Engine wants an absolute path (`the working directory 'x' is invalid`); say so before asking."""
     if workdir is None:
         return None
     if not workdir.startswith("/"):
-        raise UsageError(f"invalid working directory '{workdir}' (it must be an absolute path)", "run")
+        raise UsageError(f"invalid working directory {shown(workdir)} (it must be an absolute path)", command)
     return workdir
 
 
-def check_command(command: tuple[str, ...]) -> tuple[str, ...]:
+def check_command(command: tuple[str, ...], name: str = "run") -> tuple[str, ...]:
     """COMMAND's first word, when it is the executable, is a path: at most MAX_EXECUTABLE_BYTES."""
     if command:
         size = len(command[0].encode("utf-8", "surrogatepass"))
         if size > MAX_EXECUTABLE_BYTES:
             limit = f"an executable's path is at most {MAX_EXECUTABLE_BYTES:,} bytes (Linux's PATH_MAX)"
-            raise UsageError(f"the command {shown(command[0])} is too long: {limit}", "run")
+            raise UsageError(f"the command {shown(command[0])} is too long: {limit}", name)
     return command
 
 
@@ -221,3 +223,33 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
         "Tty": spec.tty,
         "HostConfig": host,
     }
+
+
+def exec_spec(
+    container: str,
+    command: Iterable[str],
+    *,
+    environ: Mapping[str, str],
+    env: Iterable[str] = (),
+    env_files: Iterable[tuple[str, bytes]] = (),
+    workdir: str | None = None,
+    user: str | None = None,
+    interactive: bool = False,
+    tty: bool = False,
+    detach: bool = False,
+    privileged: bool = False,
+) -> ExecSpec:
+    """`dkr exec`'s options checked (docker/cli's exec: a container and a command are required)."""
+    check_container_refs([container], "exec")
+    cmd = check_command(tuple(command), "exec")
+    if not cmd:
+        raise UsageError("exec needs a command to run in the container", "exec")
+    lookup = environ.get
+    variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
+    variables += [check_env(v, lookup, n, "exec") for n, v in enumerate(env, start=1)]
+    if user is not None and (not user or any(c.isspace() for c in user)):
+        raise UsageError(f"invalid -u/--user {shown(user)}: expected USER[:GROUP] or UID[:GID]", "exec")
+    return ExecSpec(
+        container=container, command=cmd, env=tuple(variables), workdir=check_workdir(workdir, "exec"),
+        user=user or "", interactive=interactive, tty=tty, detach=detach, privileged=privileged,
+    )  # fmt: skip

@@ -196,6 +196,12 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--since",), good("10m", "2024-01-02T15:04:05Z", "1700000000")),
         (("--until",), good("1s", "1700000000.5")), (("-t", "--timestamps"), None),
     ],
+    "exec": [
+        (("-i", "--interactive"), None), (("-t", "--tty"), None), (("-d", "--detach"), None),
+        (("-e", "--env"), good("A=1", "HOME")), (("--env-file",), path), (("-w", "--workdir"), good("/app", "/")),
+        (("-u", "--user"), good("0", "nobody", "1000:1000")), (("--privileged",), None),
+        (("--detach-keys",), good("ctrl-p,ctrl-q", "ctrl-a,x")),
+    ],
     "pull": [
         (("-a", "--all-tags"), None), (("-q", "--quiet"), None),
         (("--platform",), good("linux/amd64", "linux/arm64/v8", "amd64", "Linux/AMD64")),
@@ -251,6 +257,11 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "lint": st.lists(path, max_size=3),
     "logs": st.lists(container, min_size=1, max_size=2),
     "ps": rarely(st.lists(value, max_size=1)),
+    "exec": st.builds(
+        lambda first, rest: [first, *rest],
+        st.one_of(st.just("web"), container),
+        st.lists(command_word, max_size=3),
+    ),
     "pull": st.lists(st.one_of(image, st.just("127.0.0.1:5000/app")), max_size=2),
     "push": st.lists(st.one_of(image, st.just("127.0.0.1:5000/app:1")), max_size=2),
     "rm": st.lists(container, max_size=3),
