@@ -17,6 +17,9 @@ import struct
 import threading
 from collections.abc import Callable, Iterator
 
+from dkr import terminal
+from dkr.models.run import Console
+
 #: receives the container's output: (1 stdout | 2 stderr, bytes)
 Sink = Callable[[int, bytes], None]
 #: bytes read from the local stdin, or from the connection, at a time
@@ -127,3 +130,26 @@ def start_pump(read: Callable[[], bytes], session: Session, detach_keys: bytes) 
     )  # a daemon: a read blocked on the terminal must not keep dkr alive once the session is over
     thread.start()
     return thread
+
+
+@contextlib.contextmanager
+def local_side(
+    session: Session,
+    console: Console | None,
+    *,
+    interactive: bool,
+    tty: bool,
+    resize: Callable[[int, int], None],
+) -> Iterator[None]:
+    """While a session runs: the local stdin pumped in (-i), and with -t on a terminal, the terminal in raw
+    mode (restored on every way out) and its size sent with `resize(rows, columns)` (at start, SIGWINCH)."""
+    if console is None:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        if tty and console.terminal:
+            stack.enter_context(terminal.raw(console.fd))
+            stack.enter_context(terminal.on_resize(console.fd, resize))
+        if interactive:
+            start_pump(fd_reader(console.fd), session, console.detach_keys if tty else b"")
+        yield

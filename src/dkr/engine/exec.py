@@ -8,11 +8,8 @@ message in the command's output, exactly as `docker exec` shows it.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Iterator
 
-from dkr import terminal
 from dkr.engine import attach, sdk
 from dkr.engine.client import Engine
 from dkr.models.run import Console, ExecSpec
@@ -51,7 +48,11 @@ def exec_command(
             return 0
         session = attach.Session(sdk.hijacked(api.exec_start(exec_id, tty=spec.tty, socket=True)), spec.tty)
     try:
-        with _local_side(engine, exec_id, spec, console, session):
+        resize = api.exec_resize
+        with attach.local_side(
+            session, console, interactive=spec.interactive, tty=spec.tty,
+            resize=lambda rows, cols: resize(exec_id, height=rows, width=cols),
+        ):  # fmt: skip
             for stream, data in session.output():
                 sink(stream, data)
     finally:
@@ -59,25 +60,6 @@ def exec_command(
     if session.detached.is_set():
         return DETACHED
     return _exit_code(engine, exec_id)
-
-
-@contextlib.contextmanager
-def _local_side(
-    engine: Engine, exec_id: str, spec: ExecSpec, console: Console | None, session: attach.Session
-) -> Iterator[None]:
-    if console is None:
-        yield
-        return
-    with contextlib.ExitStack() as stack:
-        if spec.tty and console.terminal:
-            stack.enter_context(terminal.raw(console.fd))
-            resize = engine.api.exec_resize
-            stack.enter_context(
-                terminal.on_resize(console.fd, lambda rows, cols: resize(exec_id, height=rows, width=cols))
-            )
-        if spec.interactive:
-            attach.start_pump(attach.fd_reader(console.fd), session, console.detach_keys if spec.tty else b"")
-        yield
 
 
 def _exit_code(engine: Engine, exec_id: str) -> int:

@@ -23,7 +23,6 @@ from typing import Any
 import docker.errors
 import requests.exceptions
 
-from dkr import terminal
 from dkr.engine import attach, registry, sdk
 from dkr.engine.client import Engine
 from dkr.engine.errors import api_message, create_error, start_error
@@ -633,22 +632,15 @@ class _Attached:
         self.session.close()
 
 
-@contextlib.contextmanager
-def _console(engine: Engine, cid: str, spec: RunSpec, console: Console | None, output: Any) -> Iterator[None]:
-    """While the container runs attached: the local stdin pumped in (-i), and with -t on a terminal, the
-    terminal in raw mode (restored on every way out) and its size followed (SIGWINCH)."""
-    if not isinstance(output, _Attached) or console is None:
-        yield
-        return
-    with contextlib.ExitStack() as stack:
-        if spec.tty and console.terminal:
-            stack.enter_context(terminal.raw(console.fd))
-            resize = engine.api.resize
-            stack.enter_context(terminal.on_resize(console.fd, lambda rows, cols: resize(cid, rows, cols)))
-        if spec.interactive:
-            keys = console.detach_keys if spec.tty else b""
-            attach.start_pump(attach.fd_reader(console.fd), output.session, keys)
-        yield
+def _console(engine: Engine, cid: str, spec: RunSpec, console: Console | None, output: Any) -> Any:
+    """The local side of an attached run (attach.local_side); nothing for a run without -i/-t."""
+    if not isinstance(output, _Attached):
+        return contextlib.nullcontext()
+    resize = engine.api.resize
+    return attach.local_side(
+        output.session, console, interactive=spec.interactive, tty=spec.tty,
+        resize=lambda rows, cols: resize(cid, rows, cols),
+    )  # fmt: skip
 
 
 def run_foreground(
