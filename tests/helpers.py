@@ -22,12 +22,13 @@ class Result:
         return self.err.splitlines()
 
 
-def run_dkr(*args: str, tty: bool = False, color: bool = False) -> Result:
-    """Run dkr in-process through its real entry point `main(argv)`, capturing both streams."""
+def run_dkr(*args: str, tty: bool = False, color: bool = False, width: int = 200) -> Result:
+    """Run dkr in-process through its real entry point `main(argv)`, capturing both streams; `width`: the
+    terminal's, when `tty`."""
     out, err = io.StringIO(), io.StringIO()
     # click writes --help straight to sys.stdout: capture that too
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=200))
+        code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=width))
     return Result(code, out.getvalue(), err.getvalue())
 
 

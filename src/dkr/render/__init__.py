@@ -21,6 +21,8 @@ from dkr.grammars.gotemplate import tabwrite
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from dkr.render.tables import Fit
+
 
 @dataclass
 class Streams:
@@ -111,22 +113,35 @@ def results(lines: Iterable[str]) -> None:
     s.out.flush()
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], highlight: int | None = None) -> None:
-    """A human table on stdout: rich on a terminal, docker's tabwriter layout when piped."""
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    fits: Sequence[Fit] | None = None,
+    styles: Sequence[str | None] | None = None,
+) -> None:
+    """A human table on stdout: docker's tabwriter layout when piped; on a terminal, fitted to its width
+    (render.tables: `fits` rank the columns, a token is never split) with the header in bold and each row
+    in its style from `styles`."""
     s = streams()
     if not s.out_tty:
         s.out.write(tabwrite([list(headers), *[list(r) for r in rows]]))
         s.out.flush()
         return
-    from rich import box
-    from rich.table import Table
+    from rich.text import Text
 
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for h in headers:
-        t.add_column(h, overflow="fold")
-    for r in rows:
-        t.add_row(*r)
-    s.console().print(t)
+    from dkr.render.tables import default_fits, lay_out
+
+    console = s.console()
+    laid = lay_out(headers, rows, fits or default_fits(len(headers)), console.width)
+    text = Text()
+    text.append(laid.header, style="bold")
+    text.append("\n" + "─" * laid.width + "\n")
+    for i, lines in enumerate(laid.rows):
+        for line in lines:
+            text.append(line, style=styles[i] if styles else None)
+            text.append("\n")
+    # the lines are already as wide as they may be: rich neither folds nor crops them
+    console.print(text, soft_wrap=True, end="")
 
 
 # --- diagnostics (stderr) ---------------------------------------------------------------------------------

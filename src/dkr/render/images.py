@@ -12,6 +12,24 @@ from dkr.models.images import Image, Pruned, Removed
 from dkr.models.output import OutputFormat
 from dkr.render.errors import message
 from dkr.render.listing import render_listing
+from dkr.render.tables import Fit
+
+#: How the images table gives way on a narrow terminal (render.tables), the most important first: the
+#: REPOSITORY, the IMAGE ID and the TAG name the image (what `run`, `rmi` and `tag` take), then its SIZE:
+#: all four stay whole. The DIGEST (--digests) is only useful whole, so it is dropped rather than cut, before
+#: them; CREATED is cut, then dropped, first. SHARED SIZE, UNIQUE SIZE and CONTAINERS (system df -v) go
+#: between the DIGEST and CREATED.
+FITS: dict[str, Fit] = {
+    "Repository": Fit(9),
+    "ID": Fit(8),
+    "Tag": Fit(7),
+    "Size": Fit(6),
+    "Digest": Fit(5),
+    "UniqueSize": Fit(4),
+    "SharedSize": Fit(3),
+    "Containers": Fit(3),
+    "CreatedSince": Fit(2, "cut", min_width=7),
+}
 
 
 def render_images(
@@ -30,6 +48,7 @@ def render_images(
         fmt,
         TABLE_HEADERS,
         DIGEST_COLUMNS if digests else DEFAULT_COLUMNS,
+        FITS,
     )
 
 

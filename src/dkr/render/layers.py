@@ -12,12 +12,26 @@ from dkr.fields.containers import ellipsis, truncate_id
 from dkr.grammars.units import human_size
 from dkr.models.layers import ImageLayers
 from dkr.models.output import OutputFormat
+from dkr.render.tables import Fit
 
 #: how many of the biggest layers are highlighted on a terminal
 HIGHLIGHT = 3
 #: ...among the layers holding at least this share of the image (a 16-byte layer is never "big")
 MIN_SHARE = 0.05
 INSTRUCTION_WIDTH = 60
+
+#: How the table gives way on a narrow terminal (render.tables), the most important first: a layer's SIZE
+#: and the instruction that made it (CREATED BY, cut after a word) are what the command is for; the layer's
+#: number (#) and, after a dkr build, whether it came from the CACHE come next; SHARE keeps its percentage
+#: and loses its bar before CUMULATIVE, a running total the SIZE column already gives, is dropped first.
+FITS = {
+    "SIZE": Fit(9, right=True),
+    "CREATED BY": Fit(8, "cut", min_width=16),
+    "#": Fit(7, right=True),
+    "CACHE": Fit(6),
+    "SHARE": Fit(5, "crop", min_width=6),
+    "CUMULATIVE": Fit(4, right=True),
+}
 
 
 def layer_rows(result: ImageLayers) -> list[dict[str, Any]]:
@@ -84,30 +98,12 @@ def render_layers(result: ImageLayers, fmt: OutputFormat) -> None:
         ]
 
     top = biggest(result)
-    if not tty:
-        render.table(headers, [cells(r) for r in rows])
-    else:
-        from rich import box
-        from rich.table import Table
-
-        console = s.console()
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-        body = [cells(r) for r in rows]
-        # one row per layer: the numbers never wrap, and the instruction is cut to what the terminal has left
-        # (each column costs its width plus 3: padding on both sides and the separator)
-        others = sum(max(len(h), *(len(c[i]) for c in body)) + 3 for i, h in enumerate(headers) if i != 1)
-        for h in headers:
-            wide = h == "CREATED BY"
-            table.add_column(
-                h,
-                justify="right" if h in ("#", "SIZE", "CUMULATIVE") else "left",
-                no_wrap=True,
-                overflow="ellipsis" if wide else "fold",
-                max_width=max(16, console.width - others - 3) if wide else None,
-            )
-        for i, cols in enumerate(body):
-            table.add_row(*cols, style="bold yellow" if i in top else None)
-        console.print(table)
+    render.table(
+        headers,
+        [cells(r) for r in rows],
+        [FITS[h] for h in headers],
+        ["bold yellow" if i in top else None for i in range(len(rows))] if tty else None,
+    )
     render.note(_tally(result, top))
 
 

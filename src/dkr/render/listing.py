@@ -9,16 +9,22 @@ from dkr import render
 from dkr.fields.containers import go_json
 from dkr.grammars.gotemplate import tabwrite
 from dkr.models.output import OutputFormat
+from dkr.render.tables import Fit
 
 #: One row: its fields (docker's keys and value forms) and the labels `{{.Label "k"}}` reads.
 Row = tuple[Mapping[str, Any], Mapping[str, str]]
 
 
 def render_listing(
-    rows: Sequence[Row], fmt: OutputFormat, headers: Mapping[str, str], columns: Sequence[str]
+    rows: Sequence[Row],
+    fmt: OutputFormat,
+    headers: Mapping[str, str],
+    columns: Sequence[str],
+    fits: Mapping[str, Fit],
 ) -> None:
     """`--format json`: one object per line; a template: one line per row (with `table`, a header and
-    docker's tabwriter columns); otherwise the human table of `columns`."""
+    docker's tabwriter columns); otherwise the human table of `columns`, fitted to a terminal as `fits`
+    (by field) rank them."""
     if fmt.kind == "json":
         render.results(go_json(dict(fields)) for fields, _ in rows)
         return
@@ -33,5 +39,7 @@ def render_listing(
             render.results(lines)
         return
     render.table(
-        [headers[col] for col in columns], [[fields[col] or "" for col in columns] for fields, _ in rows]
+        [headers[col] for col in columns],
+        [[fields[col] or "" for col in columns] for fields, _ in rows],
+        [fits[col] for col in columns],
     )

@@ -158,9 +158,11 @@ def test_last_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert last_build(IMAGE_ID) is None
 
 
-def draw(result: ImageLayers, fmt: FormatKind = "table", tty: bool = False) -> tuple[str, str]:
+def draw(
+    result: ImageLayers, fmt: FormatKind = "table", tty: bool = False, width: int | None = None
+) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    render.use_streams(render.Streams(out, err, out_tty=tty, err_tty=tty, color=tty))
+    render.use_streams(render.Streams(out, err, out_tty=tty, err_tty=tty, color=tty, width=width))
     try:
         render_layers(result, OutputFormat(fmt))
     finally:
@@ -212,7 +214,8 @@ def test_biggest(sizes: list[int], expected: list[int]) -> None:
 
 
 def test_biggest_layers_highlighted_on_a_terminal() -> None:
-    out, _ = draw(recorded(), tty=True)
+    # wide enough for the share bars: on a narrower terminal they are the first thing to go
+    out, _ = draw(recorded(), tty=True, width=120)
     highlighted = [line for line in out.splitlines() if "\x1b[1;33m" in line or "\x1b[1m\x1b[33m" in line]
     assert len(highlighted) == 3, out
     assert len(out.splitlines()) == 2 + 12  # header, rule, one line per layer
