@@ -457,8 +457,150 @@ def case_h(b: Bench) -> None:
     r.add(Row("h", "image prune, 200 dangling", med(dk), med(dc), target="<= 1.2x"))
 
 
+def _through(cmd: Sequence[str], source: Path) -> tuple[float, int, float, int]:
+    """Run cmd with `source` on stdin, counting the bytes it writes to stdout (read in chunks, never held):
+    (wall seconds, bytes out, client peak RSS in MB, exit code)."""
+    started = time.perf_counter()
+    with source.open("rb") as stdin:
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    count = 0
+    while chunk := proc.stdout.read(1 << 20):
+        count += len(chunk)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - started, count, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def case_i(b: Bench) -> None:
+    print("i. run -i --rm BASE cat: 200 MB from stdin to stdout")
+    r = b.report
+    source = b.tmp / "200mb"
+    with source.open("wb") as f:
+        for _ in range(200):
+            f.write(os.urandom(1 << 20))
+    size = source.stat().st_size
+    results: dict[str, list[tuple[float, int, float, int]]] = {"dkr": [], "docker": []}
+    cmds = {
+        "dkr": [*DKR, "run", "-i", "--rm", "-l", LABEL, b.base, "cat"],
+        "docker": ["docker", "run", "-i", "--rm", "-l", LABEL, b.base, "cat"],
+    }
+    for i in range(b.reps(3) + 1):
+        for who in ("dkr", "docker") if i % 2 == 0 else ("docker", "dkr"):
+            results[who].append(_through(cmds[who], source))
+    for who, runs in results.items():
+        r.check(all(n == size and rc == 0 for _, n, _, rc in runs[1:]), f"{who} moved all {size:,} bytes")
+    rate = {
+        who: statistics.median(size / w / 1e6 for w, _, _, _ in runs[1:]) for who, runs in results.items()
+    }
+    # throughput: higher is better, so the row's ratio is docker's rate over dkr's (lower is better, as all)
+    r.add(
+        Row(
+            "i",
+            "run -i cat, 200 MB: MB/s (ratio docker/dkr)",
+            rate["dkr"],
+            rate["docker"],
+            "MB/s",
+            "dkr >= 0.9x docker's rate",
+            note=f"ratio shown as dkr/docker = {rate['dkr'] / rate['docker']:.2f}",
+        )
+    )
+    peak = statistics.median(m for _, _, m, _ in results["dkr"][1:])
+    r.add(Row("i", "  client peak memory (dkr)", peak, None, "MB", "flat in the size"))
+
+
+def _keystrokes(argv: Sequence[str], n: int) -> list[float]:
+    """Round trip of one typed byte on a pseudo-terminal: written, then its echo read back (the container's
+    terminal echoes it). `argv` runs `cat` on a TTY."""
+    import pty
+    import select
+    import tty
+
+    master, slave = pty.openpty()
+    tty.setraw(slave)  # no local echo: the only echo is the container terminal's
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    out = b""
+
+    def read_until(needle: bytes, timeout: float) -> bool:
+        nonlocal out
+        deadline = time.monotonic() + timeout
+        while needle not in out:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([master], [], [], left)[0]:
+                return False
+            out += os.read(master, 4096)
+        return True
+
+    times: list[float] = []
+    try:
+        for _attempt in range(60):  # until the container's cat echoes (it has started)
+            os.write(master, b".")
+            if read_until(b".", 0.5):
+                break
+        read_until(b"never", 0.5)  # the echoes of the other warm-up dots
+        for i in range(n):
+            key = b"abcdefghijklmnopqrstuvwxyz"[i % 26 : i % 26 + 1]
+            out = b""
+            started = time.perf_counter()
+            os.write(master, key)
+            if read_until(key, 5):
+                times.append(time.perf_counter() - started)
+        os.write(master, b"\x04\x04")  # EOF to cat: it ends, and the container with it
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        os.close(slave)
+    return times
+
+
+def case_j(b: Bench) -> None:
+    print("j. run -it keystroke round trip (a byte typed, its echo read back)")
+    r = b.report
+    n = 50 if not b.quick else 15
+    dk = _keystrokes([*DKR, "run", "-it", "--rm", "-l", LABEL, b.base, "cat"], n)
+    dc = _keystrokes(["docker", "run", "-it", "--rm", "-l", LABEL, b.base, "cat"], n)
+    r.check(len(dk) == n and len(dc) == n, f"every keystroke came back ({len(dk)}, {len(dc)} of {n})")
+    mdk, mdc = statistics.median(dk) * 1000, statistics.median(dc) * 1000
+    r.add(
+        Row(
+            "j",
+            "keystroke round trip (median)",
+            mdk,
+            mdc,
+            "ms",
+            "within 2 ms of docker",
+            note=f"difference {mdk - mdc:+.2f} ms",
+        )
+    )
+
+
+def case_k(b: Bench) -> None:
+    print("k. logs -f of a container writing 50 MB as fast as it can")
+    r = b.report
+    script = "sleep 1; head -c 37500000 /dev/urandom | base64"  # ~50 MB of text lines
+
+    def follow(cmd: list[str]) -> Sample:
+        cid = b.api.create_container(b.base, ["sh", "-c", script], labels={"dkr.bench": RUN_ID})["Id"]
+        b.api.start(cid)
+        try:
+            wall, count, _, rc = _through([*cmd, cid], Path("/dev/null"))
+        finally:
+            b.remove([cid])
+        return Sample(wall, 0.0, 0.0, rc, str(count))
+
+    dk, dc = alternate(
+        lambda: follow([*DKR, "logs", "-f"]), lambda: follow(["docker", "logs", "-f"]), b.reps(3)
+    )
+    r.check(all(s.rc == 0 for s in dk + dc), "every logs -f ended with the container")
+    r.check(len({s.out for s in dk + dc}) == 1, f"both read the same {dk[0].out} bytes each time")
+    r.add(Row("k", "logs -f, 50 MB written as fast as possible", med(dk), med(dc), target=">= 0.9x rate"))
+
+
 CASES = {
     "a": case_a, "b": case_b, "c": case_c, "d": case_d, "e": case_e, "f": case_f, "g": case_g, "h": case_h,
+    "i": case_i, "j": case_j, "k": case_k,
 }  # fmt: skip
 
 
