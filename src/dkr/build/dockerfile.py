@@ -524,6 +524,16 @@ class _Lexer:
         return out
 
 
+def shell_word(text: str, escape: str = "\\") -> str:
+    """A word as the builder reads WORKDIR, COPY's paths and the like (its lexer's ProcessWord): quotes and
+    escape tokens removed, variables left as written (`"/app"` is `/app`, `"$HOME"/x` is `$HOME/x`). Text the
+    lexer rejects (an unclosed quote) comes back as it is."""
+    try:
+        return _Lexer(text, raw_quotes=False, raw_escapes=False, escape=escape).scan("", False)[0]
+    except _LexError:
+        return text
+
+
 class HeredocError(ValueError):
     """A heredoc word BuildKit cannot read (`<<'EOF` given alone)."""
 
