@@ -99,6 +99,21 @@ def generated(n: int, seed: int = 14) -> list[str]:
     return out
 
 
+def lines(n: int, seed: int = 1414) -> list[str]:
+    """One instruction of random characters from the lexer's special ones, with a possible heredoc body."""
+    rng = random.Random(seed)
+    alphabet = [*"<-'\"\\$:{}/#%?+ \t\u00a0aE0=[],`", "EOF", "<<", "${", "--x=", "\u3000", "\u00e9"]
+    keywords = ["RUN", "COPY", "ADD", "ENV", "LABEL", "CMD", "ONBUILD RUN", "EXPOSE", "WORKDIR", "VOLUME",
+                "HEALTHCHECK CMD", "ARG", "ENTRYPOINT"]  # fmt: skip
+    out = []
+    for _ in range(n):
+        line = rng.choice(keywords) + " " + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        body = rng.choice(["", "\nEOF", "\nx\nEOF", "\n\tEOF", "\na"])
+        escape = rng.choice(["", "", "# escape=`\n"])
+        out.append(escape + "FROM a\n" + line + body + rng.choice(["\n", ""]))
+    return out
+
+
 def corpus() -> list[tuple[str, str]]:
     """(name, Dockerfile text) for every case."""
     cases = []
@@ -109,6 +124,7 @@ def corpus() -> list[tuple[str, str]]:
     cases.append(("heredoc-test", (HERE / "heredoc_test.Dockerfile").read_text(encoding="utf-8")))
     cases += [(f"case-{i}", text) for i, text in enumerate(CASES)]
     cases += [(f"generated-{i}", text) for i, text in enumerate(generated(400))]
+    cases += [(f"line-{i}", text) for i, text in enumerate(lines(800))]
     return cases
 
 
@@ -121,9 +137,15 @@ def main(oracle: str) -> None:
         {"name": name, "dockerfile": text, **json.loads(line)}
         for (name, text), line in zip(cases, answer.stdout.splitlines(), strict=True)
     ]
+    for record in records:
+        for node in record["Nodes"] or ():
+            del node["Dump"]  # the values are compared one by one; the dump only repeats them
+            for key in [
+                k for k, v in node.items() if v in (None, False, [], "") and k not in ("Start", "End")
+            ]:
+                del node[key]  # absent: none, false or empty
     with open(HERE / "oracle.json", "w", encoding="utf-8") as f:
-        json.dump(records, f, ensure_ascii=False, indent=0)
-        f.write("\n")
+        f.write("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n")
 
 
 if __name__ == "__main__":
