@@ -607,7 +607,7 @@ def _buildkit_uses(ins: Instruction, trigger: Instruction | None = None) -> list
     prefix = "ONBUILD " if trigger is not None else ""
     # construct, what the classic builder does, fix, whether it fails the whole file, whether a heredoc
     uses: list[tuple[str, str, str, bool, bool]] = []
-    for flag in ins.flags:
+    for flag in ins.flag_words:  # as the builder reads them: `--"link"` is --link
         name = flag[2:].partition("=")[0]
         keywords, fix = _BUILDKIT_FLAGS.get(name, ((), ""))
         if ins.keyword not in keywords:

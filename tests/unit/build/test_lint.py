@@ -489,6 +489,8 @@ def buildkit(text: str) -> list[tuple[str, int]]:
         pytest.param("FROM a:1\nRUN echo --mount=type=cache\n", [], id="echo-is-no-flag"),
         pytest.param('FROM a:1\nRUN echo "<<EOF" > /f\n', [], id="quoted-is-no-heredoc"),
         pytest.param("FROM a:1\nRUN --MOUNT=type=cache,target=/x true\n", [], id="flags-are-case-sensitive"),
+        pytest.param('FROM a:1\nCOPY --"link" a /a\n', [("error", 2)], id="quoted-flag-name"),
+        pytest.param("FROM a:1\nCOPY --li\\nk a /a\n", [("error", 2)], id="escaped-flag-name"),
         pytest.param("FROM a:1\nRUN --chmod=600 true\n", [], id="flag-of-another-instruction"),
         pytest.param('FROM a:1\nRUN ["sh", "-c", "cat <<EOF"]\n', [], id="exec-form"),
         pytest.param(
