@@ -63,6 +63,7 @@ from dkr.build.dockerfile import (
     basename,
     parse,
     run_scripts,
+    shell_word,
     simple_commands,
 )
 from dkr.models.lint import Finding, Severity
@@ -90,7 +91,7 @@ RULES = (
         "dependency install after a broad COPY . (re-runs on every edit)",
         True,
     ),
-    Rule("DKR002", "run-server", ERROR, "RUN starts a long-running server (CMD's job)"),
+    Rule("DKR002", "run-server", ERROR, "RUN starts a server (CMD's job), or a service that dies with it"),
     Rule("DKR003", "relative-workdir", WARNING, "WORKDIR with a relative path"),
     Rule("DKR004", "relative-destination", WARNING, "COPY/ADD to a relative destination with no WORKDIR"),
     Rule("DKR005", "no-dockerignore", WARNING, "broad COPY . with no .dockerignore", True),
@@ -112,11 +113,47 @@ def lint_text(
     text: str, *, has_dockerignore: bool | None = True, ignore: Collection[str] = ()
 ) -> list[Finding]:
     """All findings for a Dockerfile, by line. `has_dockerignore`: whether a .dockerignore sits beside the
-    build context (None: unknown, so DKR005 stays quiet). `ignore`: rule ids or names to leave out.
-    Raises DockerfileError (with the line) when the builder would reject the text."""
+    build context (None: unknown, so DKR005 stays quiet). `ignore`: rule ids or names to leave out; the rules
+    of `inline_ignores()` are left out on their instruction. Raises DockerfileError (with the line) when the
+    builder would reject the text."""
     skip = {r.id for key in ignore if (r := rule_named(key)) is not None}
-    findings = _Linter(parse(text), has_dockerignore).run()
-    return sorted((f for f in findings if f.rule not in skip), key=lambda f: (f.line, f.rule))
+    dockerfile = parse(text)
+    inline = inline_ignores(dockerfile, text)
+    findings = _Linter(dockerfile, has_dockerignore).run()
+    kept = (f for f in findings if f.rule not in skip and f.rule not in inline.get(f.line, ()))
+    return sorted(kept, key=lambda f: (f.line, f.rule))
+
+
+_INLINE_IGNORE = re.compile(r"#\s*dkr-lint\s+ignore\s*=\s*([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)")
+#: where a `#` after the instruction is the shell's comment, so the builder never sees it
+_SHELL_READ = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+
+
+def inline_ignores(dockerfile: Dockerfile, text: str) -> dict[int, set[str]]:
+    """The rules `# dkr-lint ignore=RULE[,RULE...]` (ids or names) leaves out, by the line of the instruction
+    it is about: a comment line right above the instruction, or a comment on the instruction's own lines
+    where the shell reads it as one (RUN, CMD, ENTRYPOINT in shell form; after COPY or EXPOSE it would be
+    arguments). Unknown rules in it are passed over."""
+    lines = text.removeprefix("\ufeff").split("\n")
+
+    def rules(line: str) -> set[str]:
+        m = _INLINE_IGNORE.search(line)
+        keys = re.split(r"\s*,\s*", m.group(1)) if m else []
+        return {r.id for key in keys if (r := rule_named(key)) is not None}
+
+    out: dict[int, set[str]] = {}
+    for ins in dockerfile.instructions:
+        found: set[str] = set()
+        above = lines[ins.line - 2] if ins.line >= 2 else ""
+        if above.lstrip().startswith("#"):
+            found |= rules(above)
+        target = ins.inner or ins
+        if target.keyword in _SHELL_READ and target.exec_form is None:
+            for line in lines[ins.line - 1 : ins.end_line]:
+                found |= rules(line)
+        if found:
+            out[ins.line] = found
+    return out
 
 
 def cache_findings(dockerfile_text: str, has_dockerignore: bool | None) -> list[Finding]:
@@ -157,9 +194,15 @@ def _target_end(dockerfile: Dockerfile, target: str | None) -> float:
     return float("inf")
 
 
-def fails(findings: Sequence[Finding]) -> bool:
-    """Whether findings make `dkr lint` exit 1: any error or warning; notes (info) alone do not."""
-    return any(f.severity in (ERROR, WARNING) for f in findings)
+#: severities from the least to the most serious
+SEVERITIES: tuple[Severity, ...] = (INFO, WARNING, ERROR)
+
+
+def fails(findings: Sequence[Finding], severity: Severity = WARNING) -> bool:
+    """Whether findings make `dkr lint` exit 1: any at `severity` or above (by default an error or a warning;
+    notes alone do not)."""
+    least = SEVERITIES.index(severity)
+    return any(SEVERITIES.index(f.severity) >= least for f in findings)
 
 
 # --- shell commands ----------------------------------------------------------------------------------------
@@ -308,20 +351,17 @@ _SERVER_RULES: dict[str, Callable[[_Args, _Args, str], bool]] = {
     "rails": lambda a, p, s: s in ("server", "s"),
     "php": lambda a, p, s: "-S" in a or p[:2] == ["artisan", "serve"],
     "java": lambda a, p, s: _java_jar(a),
-    "dotnet": lambda a, p, s: s == "run" or (s.endswith(".dll") and len(p) == 1),
-    "go": lambda a, p, s: s == "run",
+    "dotnet": lambda a, p, s: (s == "run" and _dotnet_app(a)) or (s.endswith(".dll") and len(p) == 1),
+    "go": lambda a, p, s: s == "run" and _go_app(p[1:]),
     "hugo": lambda a, p, s: s in ("server", "serve"),
     "jekyll": lambda a, p, s: s in ("serve", "s"),
     "ng": lambda a, p, s: s == "serve",
     "next": lambda a, p, s: s in ("start", "dev"),
     "vite": lambda a, p, s: s in ("", "dev", "serve", "preview"),
-    "pm2": lambda a, p, s: s == "start",
-    "nginx": lambda a, p, s: not {"-t", "-T", "-s"} & set(a),
+    "nginx": lambda a, p, s: not {"-t", "-T", "-s"} & set(a) and "daemon off;" in " ".join(a),
     "httpd": lambda a, p, s: "FOREGROUND" in a,
     "caddy": lambda a, p, s: s == "run",
     "celery": lambda a, p, s: "worker" in p or "beat" in p,
-    "service": lambda a, p, s: p[1:2] in (["start"], ["restart"]),
-    "systemctl": lambda a, p, s: s in ("start", "restart"),
     "sleep": lambda a, p, s: s in ("infinity", "inf"),
     "tail": lambda a, p, s: "-f" in a or "-F" in a,
     "mvn": lambda a, p, s: "spring-boot:run" in p,
@@ -332,18 +372,63 @@ _SERVER_ALIASES = {"nodejs": "node", "yarn": "npm", "pnpm": "npm", "mvnw": "mvn"
                    "apachectl": "httpd", "apache2ctl": "httpd", "apache2": "httpd"}  # fmt: skip
 
 
-def _is_server(cmd: Sequence[str]) -> bool:
-    """Does this command start something that runs until it is stopped (a server, a keep-alive)?"""
+#: arguments that make a run a one-shot build step (a generator, a migration, a check), whatever the program
+_ONE_SHOT = frozenset({"generate", "codegen", "migrate", "--generate", "--once", "--dry-run", "--check",
+                       "--migrate", "--export"})  # fmt: skip
+
+#: tool -> does `tool ARGS` start a daemon and return at once (pointless in a RUN, not a hang)?
+_DAEMON_RULES: dict[str, Callable[[_Args, _Args, str], bool]] = {
+    "service": lambda a, p, s: p[1:2] in (["start"], ["restart"]),
+    "systemctl": lambda a, p, s: s in ("start", "restart"),
+    "pm2": lambda a, p, s: s == "start",
+    "nginx": lambda a, p, s: not {"-t", "-T", "-s"} & set(a) and "daemon off;" not in " ".join(a),
+    "apachectl": lambda a, p, s: s in ("start", "restart", "graceful"),
+    "apache2ctl": lambda a, p, s: s in ("start", "restart", "graceful"),
+    "mongod": lambda a, p, s: "--fork" in a,
+    "redis-server": lambda a, p, s: "--daemonize" in a and "yes" in a,
+}
+
+
+def _starts(cmd: Sequence[str]) -> str | None:
+    """What this command starts: "server" (it runs until stopped, so the build waits on it), "daemon" (it
+    forks a background service and returns at once), or None (a build step)."""
     tool, args = basename(cmd[0]), list(cmd[1:])
-    if _INFO_FLAGS.intersection(args):
-        return False
-    if tool in _SERVERS:
-        return True
+    if _INFO_FLAGS.intersection(args) or _ONE_SHOT.intersection(args):
+        return None
     pos = _positional(args)
+    first = pos[0] if pos else ""
+    if cmd[0].startswith("/etc/init.d/") and first in ("start", "restart"):
+        return "daemon"
+    daemon = _DAEMON_RULES.get(tool)
+    if daemon is not None and daemon(args, pos, first):
+        return "daemon"
+    if tool in _SERVERS:
+        return "server"
     if _PYTHON.match(tool):
-        return _python_script(pos)
+        return "server" if _python_script(pos) else None
     rule = _SERVER_RULES.get(_SERVER_ALIASES.get(tool, tool))
-    return rule is not None and rule(args, pos, pos[0] if pos else "")
+    return "server" if rule is not None and rule(args, pos, first) else None
+
+
+def _stem(path: str) -> str:
+    return basename(path.rstrip("/")).split(".", 1)[0].lower()
+
+
+def _go_app(targets: Sequence[str]) -> bool:
+    """`go run .`, `go run main.go`, `go run ./cmd/server` run the app; `go run ./tools/gen.go` or `go run
+    example.com/x/cmd/stringer@v1` run a build-time tool."""
+    if not targets:
+        return False
+    target = targets[0]
+    return target in (".", "./") or _stem(target) in _SERVER_SCRIPTS
+
+
+def _dotnet_app(args: Sequence[str]) -> bool:
+    """`dotnet run` runs the project in the folder; `dotnet run --project tools/Gen` a tool."""
+    projects = _option_values(args, "-p", "--project")
+    if not projects:
+        return True
+    return any(word in _SERVER_SCRIPTS | {"web"} for word in re.split(r"[^a-z]+", _stem(projects[0])))
 
 
 def _script(pos: Sequence[str]) -> bool:
@@ -384,6 +469,16 @@ def _apt_action(cmd: Sequence[str]) -> str:
 
 
 # --- paths and references ----------------------------------------------------------------------------------
+
+
+def _path(word: str, escape: str, ins: Instruction) -> str:
+    """A path argument as the builder reads it: the exec form's as it is, a shell-form word unquoted."""
+    return word if ins.exec_form is not None else shell_word(word, escape)
+
+
+def _shell_quote(path: str) -> str:
+    """A path for a fix's text: quoted when the builder would split it or read its quotes."""
+    return json.dumps(path, ensure_ascii=False) if re.search(r"[\s\"'\\`]", path) else path
 
 
 def _is_absolute(path: str) -> bool:
@@ -428,7 +523,7 @@ def _exec_form(keyword: str, script: str) -> str | None:
 
 def _publish_spec(port: str) -> str:
     number, _, proto = port.partition("/")
-    spec = f"{number}:{number}"
+    spec = "HOST_PORT:CONTAINER_PORT" if "$" in number else f"{number}:{number}"
     return f"{spec}/{proto.lower()}" if proto and proto.lower() != "tcp" else spec
 
 
@@ -512,7 +607,7 @@ def _buildkit_uses(ins: Instruction, trigger: Instruction | None = None) -> list
     prefix = "ONBUILD " if trigger is not None else ""
     # construct, what the classic builder does, fix, whether it fails the whole file, whether a heredoc
     uses: list[tuple[str, str, str, bool, bool]] = []
-    for flag in ins.flags:
+    for flag in ins.flag_words:  # as the builder reads them: `--"link"` is --link
         name = flag[2:].partition("=")[0]
         keywords, fix = _BUILDKIT_FLAGS.get(name, ((), ""))
         if ins.keyword not in keywords:
@@ -582,9 +677,11 @@ class _Linter:
     findings: list[Finding] = field(default_factory=list)
     _rules: dict[str, Rule] = field(default_factory=lambda: {r.id: r for r in RULES})
 
-    def add(self, rule_id: str, ins: Instruction, message: str, fix: str) -> None:
+    def add(
+        self, rule_id: str, ins: Instruction, message: str, fix: str, severity: Severity | None = None
+    ) -> None:
         rule = self._rules[rule_id]
-        self.findings.append(Finding(rule.id, rule.name, rule.severity, ins.line, message, fix))
+        self.findings.append(Finding(rule.id, rule.name, severity or rule.severity, ins.line, message, fix))
 
     def run(self) -> list[Finding]:
         # DKR010: an error where the classic builder fails or builds something else, a warning where only
@@ -646,7 +743,7 @@ class _Linter:
 
     # DKR003
     def _workdir(self, ins: Instruction, state: _StageState) -> None:
-        path = ins.args.strip()
+        path = shell_word(ins.args.strip(), self.dockerfile.escape)  # the builder reads `"/app"` as /app
         if _is_absolute(path):
             state.workdir = path if not path.startswith("$") else None
         else:
@@ -656,20 +753,21 @@ class _Linter:
                 ins,
                 f"{_quote(ins.text)} is relative: it resolves against the WORKDIR before it (or the base "
                 "image's), so moving a line moves files",
-                f"use an absolute path: `WORKDIR {resolved}`",
+                f"use an absolute path: `WORKDIR {_shell_quote(resolved)}`",
             )
             state.workdir = resolved if state.workdir else None
         state.has_workdir = True
 
     # DKR004
     def _destination(self, ins: Instruction, state: _StageState) -> None:
-        dest = ins.words[-1]
+        dest = _path(ins.words[-1], self.dockerfile.escape, ins)
         if state.has_workdir or _is_absolute(dest):
             return
         if dest in (".", "./"):
             fix = "set an absolute working directory first (`WORKDIR /app`)"
         else:
-            fix = f"copy to an absolute path (`/{dest.removeprefix('./')}`), or set `WORKDIR /app` first"
+            absolute = _shell_quote("/" + dest.removeprefix("./"))
+            fix = f"copy to an absolute path (`{absolute}`), or set `WORKDIR /app` first"
         self.add(
             "DKR004",
             ins,
@@ -691,7 +789,8 @@ class _Linter:
 
     def _run(self, ins: Instruction, broad: Instruction | None, installed_first: set[str]) -> None:
         apt: set[str] = set()
-        for cmd in _commands(ins):
+        commands = list(_commands(ins))
+        for at, cmd in enumerate(commands, 1):
             install = _install(cmd)
             if install is not None:
                 if broad is None:
@@ -699,8 +798,10 @@ class _Linter:
                 elif install.family not in installed_first:
                     self._cache_order(ins, cmd, install, broad)
                     installed_first.add(install.family)  # once per stage and ecosystem
-            if _is_server(cmd):
-                self._server(ins, cmd)
+            starts = _starts(cmd)
+            # a service started for the commands after it in the same RUN (a migration) is a build step
+            if starts == "server" or (starts == "daemon" and at == len(commands)):
+                self._server(ins, cmd, starts)
             apt.add(_apt_action(cmd))
         if "update" in apt and not apt & {"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep"}:
             # DKR007
@@ -717,8 +818,8 @@ class _Linter:
     def _cache_order(
         self, ins: Instruction, cmd: Sequence[str], install: Install, broad: Instruction
     ) -> None:
-        dest = broad.words[-1]
-        folder = "./" if dest in (".", "./") else dest if dest.endswith("/") else dest + "/"
+        dest = _path(broad.words[-1], self.dockerfile.escape, broad)
+        folder = _shell_quote("./" if dest in (".", "./") else dest if dest.endswith("/") else dest + "/")
         manifests = " ".join(install.manifests)
         self.add(
             "DKR001",
@@ -730,11 +831,22 @@ class _Linter:
         )
 
     # DKR002
-    def _server(self, ins: Instruction, cmd: Sequence[str]) -> None:
+    def _server(self, ins: Instruction, cmd: Sequence[str], starts: str) -> None:
         tool = basename(cmd[0])
-        if tool in ("service", "systemctl"):
-            fix = "start the program itself in the foreground from CMD, in exec form"
-        elif tool in ("sleep", "tail"):
+        if starts == "daemon":
+            # pointless rather than harmful: a warning
+            self.add(
+                "DKR002",
+                ins,
+                f"{_where(ins, cmd)} starts a background service, which is pointless in a RUN: `{tool}` "
+                "returns at once and the service stops when the step ends; the image keeps nothing of it, "
+                "and a container runs only its CMD",
+                "start the program itself in the foreground from CMD, in exec form (a step that needs the "
+                "service, such as a migration, must start and use it in the same RUN)",
+                severity=WARNING,
+            )
+            return
+        if tool in ("sleep", "tail"):
             fix = "remove it: a RUN must finish for the build to go on"
         else:
             fix = f"start it when a container starts: `CMD {json.dumps(list(cmd), ensure_ascii=False)}`"
@@ -774,9 +886,20 @@ class _Linter:
         ports = list(ins.words)
         flags = " ".join(f"-p {_publish_spec(p)}" for p in ports)
         plural = "s" if len(ports) > 1 else ""
+        # a build-time variable means nothing to `dkr run`: name the number it stood for instead
+        variables = [p.partition("/")[0] for p in ports if "$" in p]
+        named = ", ".join(f"`{v}`" for v in variables)
+        where = (
+            ""
+            if not variables
+            else f", where CONTAINER_PORT is the value {named} had at build time"
+            if len(variables) == 1
+            else f", where each CONTAINER_PORT is the value its variable ({named}) had at build time"
+        )
         self.add(
             "DKR009",
             ins,
             f"{_quote(ins.text)} only documents the port{plural}: it publishes nothing",
-            f"publish it when you run: `dkr run {flags} IMAGE` (dkr binds 127.0.0.1 unless told otherwise)",
+            f"publish it when you run: `dkr run {flags} IMAGE`{where} (dkr binds 127.0.0.1 unless told "
+            "otherwise)",
         )

@@ -9,7 +9,7 @@ import os
 
 import typer
 
-from dkr.build.lint import RULES, rule_named
+from dkr.build.lint import RULES, SEVERITIES, rule_named
 from dkr.errors import ExitCode, UsageError
 from dkr.models.lint import LintReport
 from dkr.options.formats import parse_format
@@ -18,8 +18,10 @@ _HELP = "\n".join(
     [
         "Check Dockerfiles for what breaks the layer cache, and other habits. No Engine needed.",
         "",
-        "A PATH that is a folder means PATH/Dockerfile; default: ./Dockerfile. Exit 0 when nothing (or only",
-        "notes) was found, 1 when an error or warning was, 2 when a file cannot be read or parsed.",
+        "A PATH that is a folder means PATH/Dockerfile; default: ./Dockerfile. Exit 0 when nothing at or",
+        "above --severity (default: warning) was found, 1 when something was, 2 when a file cannot be read",
+        "or the builder would reject it. A comment `# dkr-lint ignore=DKR001[,DKR002]` on the line above an",
+        "instruction (or at the end of a RUN, CMD or ENTRYPOINT in shell form) leaves those rules out there.",
         "",
         "\b",
         "Rules (--ignore takes an id or a name):",
@@ -58,9 +60,20 @@ def lint(
         None, metavar="PATH|FILE", help="Dockerfiles, or folders holding one (default: .)."
     ),
     format: str = typer.Option("text", "--format", metavar="text|json", help="text, or one JSON object."),
-    ignore: list[str] = typer.Option([], "--ignore", metavar="RULE", help="Skip a rule (id or name)."),
+    ignore: list[str] = typer.Option(
+        [], "--ignore", metavar="RULE", help="Skip a rule (id or name); repeatable."
+    ),
+    severity: str = typer.Option(
+        "warning",
+        "--severity",
+        metavar="error|warning|info",
+        help="The least severity that fails (exit 1): error lets warnings pass, info fails on notes too.",
+    ),
 ) -> int:
     fmt = parse_format(format, "lint", ("text", "json"), default="text")
+    threshold = next((s for s in SEVERITIES if s == severity.strip().lower()), None)
+    if threshold is None:
+        raise UsageError(f"invalid --severity '{severity}' (error, warning or info)", "lint")
     for key in ignore:
         if rule_named(key) is None:
             raise UsageError(f"unknown rule '{key}' (rules: {', '.join(r.id for r in RULES)})", "lint")
@@ -73,7 +86,7 @@ def lint(
     render_lint(reports, fmt)
     if any(r.error for r in reports):
         return ExitCode.USAGE  # the contract: 2 for a file that cannot be read or parsed
-    return ExitCode.FAILURE if any(fails(r.findings) for r in reports) else ExitCode.OK
+    return ExitCode.FAILURE if any(fails(r.findings, threshold) for r in reports) else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

@@ -263,7 +263,6 @@ def test_install_after_broad_copy_names_manifests(install: str, manifests: str) 
         "go run .",
         "nginx -g 'daemon off;'",
         "httpd -D FOREGROUND",
-        "service nginx start",
         "sleep infinity",
         "tail -f /dev/null",
         "mvn spring-boot:run",
@@ -331,8 +330,20 @@ def test_run_not_a_server(command: str) -> None:
         ),
         pytest.param(
             "RUN service nginx start",
-            "start the program itself in the foreground from CMD, in exec form",
+            "start the program itself in the foreground from CMD, in exec form (a step that needs the "
+            "service, such as a migration, must start and use it in the same RUN)",
             id="svc",
+        ),
+        pytest.param(
+            "EXPOSE $PORT 80 ${ADMIN:-9000}/udp",
+            "publish it when you run: `dkr run -p HOST_PORT:CONTAINER_PORT -p 80:80 "
+            "-p HOST_PORT:CONTAINER_PORT/udp IMAGE`, where each CONTAINER_PORT is the value its variable "
+            "(`$PORT`, `${ADMIN:-9000}`) had at build time (dkr binds 127.0.0.1 unless told otherwise)",
+            id="expose-variable",
+        ),
+        pytest.param('WORKDIR "app"', "use an absolute path: `WORKDIR /app`", id="quoted-relative-workdir"),
+        pytest.param(
+            'WORKDIR "my app"', 'use an absolute path: `WORKDIR "/my app"`', id="workdir-with-a-blank"
         ),
     ],
 )
@@ -478,6 +489,8 @@ def buildkit(text: str) -> list[tuple[str, int]]:
         pytest.param("FROM a:1\nRUN echo --mount=type=cache\n", [], id="echo-is-no-flag"),
         pytest.param('FROM a:1\nRUN echo "<<EOF" > /f\n', [], id="quoted-is-no-heredoc"),
         pytest.param("FROM a:1\nRUN --MOUNT=type=cache,target=/x true\n", [], id="flags-are-case-sensitive"),
+        pytest.param('FROM a:1\nCOPY --"link" a /a\n', [("error", 2)], id="quoted-flag-name"),
+        pytest.param("FROM a:1\nCOPY --li\\nk a /a\n", [("error", 2)], id="escaped-flag-name"),
         pytest.param("FROM a:1\nRUN --chmod=600 true\n", [], id="flag-of-another-instruction"),
         pytest.param('FROM a:1\nRUN ["sh", "-c", "cat <<EOF"]\n', [], id="exec-form"),
         pytest.param(
@@ -535,3 +548,156 @@ def test_classic_blocker_and_target() -> None:
     assert classic_blocker(text) is not None
     parsed = "FROM a:1 AS one\nRUN true\nFROM one AS two\nRUN --network=none true\n"
     assert classic_blocker(parsed, "one") is not None
+
+
+# --- issue 14 item 2: no false alarms, and findings a team can adopt ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "workdir",
+    ['"/app"', "'/app'", '"/srv/my app"', "/app\\ dir", '"$HOME"/app', '"C:\\\\app"'],
+)
+def test_quoted_workdir_is_absolute(workdir: str) -> None:
+    """The builder strips the quotes: `WORKDIR "/app"` is /app (it was DKR003 with the fix `WORKDIR /"/app"`)."""
+    assert found(f"FROM alpine:3.20\nWORKDIR {workdir}\nCOPY x y\n") == []
+
+
+@pytest.mark.parametrize("dest", ['"/app/"', "'/app'", '"$DEST"'])
+def test_quoted_destination_is_absolute(dest: str) -> None:
+    assert found(f"FROM alpine:3.20\nCOPY x {dest}\n") == []
+
+
+def test_quoted_destination_in_the_cache_order_fix() -> None:
+    (finding,) = lint_text('FROM node:20\nWORKDIR /app\nCOPY . "/srv/"\nRUN npm ci\n')
+    assert finding.fix.startswith("copy the manifests first: `COPY package.json package-lock.json /srv/`")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "go run ./tools/gen.go",
+        "go run ./cmd/stringer -type=Color",
+        "go run github.com/99designs/gqlgen generate",
+        "go run . generate",
+        "go run -mod=mod entgo.io/ent/cmd/ent generate ./schema",
+        "dotnet run --project tools/Generator",
+        "node scripts/generate.js",
+        "python app.py --check",
+        "python manage.py migrate",
+        "npm run generate",
+        "node server.js --dry-run",
+    ],
+)
+def test_build_time_tools_are_not_servers(command: str) -> None:
+    assert found(f"FROM alpine:3.20\nWORKDIR /app\nRUN {command}\n") == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["go run .", "go run main.go", "go run ./cmd/server", "dotnet run", "dotnet run --project src/Web.Api"],
+)
+def test_apps_run_by_their_toolchain_are_servers(command: str) -> None:
+    findings = lint_text(f"FROM alpine:3.20\nWORKDIR /app\nRUN {command}\n")
+    assert [(f.rule, f.severity) for f in findings] == [("DKR002", "error")]
+    assert "the build waits on it" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "service nginx start",
+        "service postgresql restart",
+        "systemctl start nginx",
+        "/etc/init.d/mysql start",
+        "nginx",
+        "pm2 start app.js",
+        "apachectl start",
+        "mongod --fork --logpath /var/log/mongod.log",
+        "redis-server --daemonize yes",
+    ],
+)
+def test_daemons_return_at_once(command: str) -> None:
+    """A service started in the background returns at once: pointless in a RUN (a warning), not a hang."""
+    (finding,) = lint_text(f"FROM alpine:3.20\nWORKDIR /app\nRUN {command}\n")
+    assert (finding.rule, finding.severity) == ("DKR002", "warning")
+    assert "returns at once" in finding.message and "waits" not in finding.message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "service postgresql start && ./migrate.sh",
+        "service mysql start; mysql < schema.sql; service mysql stop",
+        "redis-server --daemonize yes && python seed.py",
+    ],
+)
+def test_daemon_used_by_the_same_run_is_a_build_step(command: str) -> None:
+    assert found(f"FROM alpine:3.20\nWORKDIR /app\nRUN {command}\n") == []
+
+
+def test_expose_variable_has_no_variable_in_the_fix() -> None:
+    (finding,) = lint_text("FROM nginx:1.27\nARG PORT=8080\nEXPOSE $PORT\n")
+    assert "$PORT:" not in finding.fix and ":$PORT" not in finding.fix
+    assert finding.fix.startswith(
+        "publish it when you run: `dkr run -p HOST_PORT:CONTAINER_PORT IMAGE`, where CONTAINER_PORT is the "
+        "value `$PORT` had at build time"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "FROM node\n# dkr-lint ignore=DKR008\nFROM node\n", [("DKR008", 1)], id="line-before-only-its-own"
+        ),
+        pytest.param("# dkr-lint ignore=DKR008\nFROM node\n", [], id="line-before"),
+        pytest.param("#dkr-lint ignore = untagged-base\nFROM node\n", [], id="by-name-and-spacing"),
+        pytest.param(
+            "FROM alpine:3.20\nWORKDIR /app\n# dkr-lint ignore=DKR007, DKR002\nRUN apt-get update && npm start\n",
+            [],
+            id="two-rules",
+        ),
+        pytest.param(
+            "FROM alpine:3.20\nWORKDIR /app\nRUN npm start # dkr-lint ignore=DKR002\n", [], id="same-line-run"
+        ),
+        pytest.param(
+            "FROM alpine:3.20\nWORKDIR /app\nRUN apt-get update \\\n  && echo # dkr-lint ignore=DKR007\n",
+            [],
+            id="same-instruction-continued",
+        ),
+        pytest.param(
+            "FROM alpine:3.20\nWORKDIR /app\n# dkr-lint ignore=DKR002\n\nRUN npm start\n",
+            [("DKR002", 5)],
+            id="not-two-lines-above",
+        ),
+        pytest.param(
+            "FROM alpine:3.20\nWORKDIR /app\n# dkr-lint ignore=DKR001\nRUN npm start\n",
+            [("DKR002", 4)],
+            id="another-rule",
+        ),
+        pytest.param(
+            "FROM alpine:3.20\nCOPY . app # dkr-lint ignore=DKR004\n",
+            [("DKR004", 2)],
+            id="same-line-copy-is-arguments",
+        ),
+        pytest.param("# dkr-lint ignore=DKR099,DKR008\nFROM node\n", [], id="unknown-rule-passed-over"),
+    ],
+)
+def test_inline_ignore(text: str, expected: list[tuple[str, int]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("severities", "threshold", "fails_"),
+    [
+        (["info"], "warning", False),
+        (["info"], "info", True),
+        (["warning"], "error", False),
+        (["warning", "info"], "warning", True),
+        (["error"], "error", True),
+        ([], "info", False),
+    ],
+)
+def test_severity_threshold(severities: list[str], threshold: str, fails_: bool) -> None:
+    findings = [Finding("DKR001", "x", s, 1, "m", "f") for s in severities]  # type: ignore[arg-type]
+    assert fails(findings, threshold) is fails_  # type: ignore[arg-type]

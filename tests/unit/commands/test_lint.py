@@ -155,6 +155,12 @@ def test_json_with_a_broken_file_exits_2(tmp_path: Path) -> None:
         pytest.param(b"FROM a\nRUN <<EOF\necho\n", "line 2: unterminated heredoc <<EOF", id="heredoc"),
         pytest.param(b"# nothing\n", "file with no instructions", id="empty"),
         pytest.param(b"FROM a\n\xff\xfe\n", "not UTF-8 text", id="binary"),
+        # what BuildKit's parser rejects is an error line, not a file lint accepts (issue 14)
+        pytest.param(b"FROM a\nENV foo\n", "line 2: ENV must have two arguments", id="env-no-value"),
+        pytest.param(b"FROM a\nLABEL foo\n", "line 2: LABEL must have two arguments", id="label-no-value"),
+        pytest.param(b"FROM a\nENV a=b c\n", 'line 2: ENV: can\'t find = in "c"', id="env-a-b-c"),
+        pytest.param(b'FROM a\nCMD ["a", 1]\n', "line 2: CMD: when using JSON array", id="json-non-string"),
+        pytest.param(b"FROM a\nRUN " + b"x" * 70000 + b"\n", "line 2: the line is 70004 bytes", id="long"),
     ],
 )
 def test_unparseable_file_exits_2(tmp_path: Path, content: bytes, needle: str) -> None:
@@ -173,6 +179,7 @@ def test_unreadable_paths_exit_2(tmp_path: Path) -> None:
     [
         pytest.param(["--format", "yaml"], "invalid --format 'yaml'", id="format"),
         pytest.param(["--ignore", "DL3006"], "unknown rule 'DL3006'", id="rule"),
+        pytest.param(["--severity", "fatal"], "invalid --severity 'fatal'", id="severity"),
         pytest.param(["--bogus"], "no such option", id="option"),
     ],
 )
@@ -206,3 +213,27 @@ def test_lint_never_imports_the_sdk(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=60
     )
     assert proc.stderr.splitlines()[-1] == "1 False False"
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "code"),
+    [
+        pytest.param(SEED_BAD_ORDER, [], 1, id="warning-fails-by-default"),
+        pytest.param(SEED_BAD_ORDER, ["--severity", "error"], 0, id="warning-passes-at-error"),
+        pytest.param(SEED_RUN_SERVER, ["--severity", "error"], 1, id="error-fails-at-error"),
+        pytest.param("FROM nginx:1.27\nEXPOSE 80\n", [], 0, id="note-passes-by-default"),
+        pytest.param("FROM nginx:1.27\nEXPOSE 80\n", ["--severity", "INFO"], 1, id="note-fails-at-info"),
+        pytest.param(
+            SEED_BAD_ORDER, ["--ignore", "DKR001", "--severity", "info"], 0, id="ignored-never-fails"
+        ),
+    ],
+)
+def test_severity_sets_the_exit_code(tmp_path: Path, text: str, args: list[str], code: int) -> None:
+    res = run_dkr("lint", str(project(tmp_path, text)), *args)
+    assert res.code == code
+
+
+def test_inline_ignore_adopts_an_existing_file(tmp_path: Path) -> None:
+    text = SEED_BAD_ORDER.replace("RUN npm install", "# dkr-lint ignore=DKR001\nRUN npm install")
+    res = run_dkr("lint", str(project(tmp_path, text)))
+    assert (res.code, res.out) == (0, "")
