@@ -352,6 +352,8 @@ _POSIX_GROUPS: dict[str, _Ranges] = {
     "xdigit": [(0x30, 0x39), (0x41, 0x46), (0x61, 0x66)],
 }
 _OCTAL = "01234567"
+#: Go's parseRepeat: {n}, {n,}, {n,m}, no leading zeros (anything else is a literal `{`)
+_REPEAT = re.compile(r"\{(0|[1-9][0-9]*)(,(0|[1-9][0-9]*)?)?\}")
 _SIMPLE_ESCAPES = {"a": 0x07, "f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 
 
@@ -500,7 +502,7 @@ class _GoRegexp:
 
     def repeat(self) -> tuple[str, int] | None:
         """parseRepeat at `{`: the Python quantifier and the index after `}`, or None for a literal `{`."""
-        m = re.compile(r"\{(0|[1-9][0-9]*)(,(0|[1-9][0-9]*)?)?\}").match(self.t, self.i)
+        m = _REPEAT.match(self.t, self.i)
         if m is None:
             return None
         lo = int(m[1])
