@@ -165,8 +165,13 @@ def plan_context(context: str, dockerfile: str | None = None, stdin: BinaryIO | 
                 patterns = read_patterns(fh.read().decode("utf-8", "surrogateescape"))
         except OSError as exc:
             raise DkrError(f"cannot read {_show(ignore)}: {exc.strerror or exc}") from exc
+        except PatternError as exc:
+            raise DkrError(f"{_show(ignore)}: {exc}") from exc
     try:
         matcher = Matcher(build_excludes(patterns, rel))
+        if matcher.compile_errors():
+            # docker's ValidateContextDirectory walk fails where it evaluates such a rule, before sending
+            _validate(root, Matcher(patterns))
     except PatternError as exc:
         raise DkrError(f"{_show(ignore)}: {exc}") from exc
     plan = ContextPlan(root, name, df_path, inline, patterns)
@@ -176,8 +181,32 @@ def plan_context(context: str, dockerfile: str | None = None, stdin: BinaryIO | 
     plan.hidden_from_copy = tuple(
         p for p in (".dockerignore", rel) if inline is None and daemon_rules.matches_legacy(p)
     )
-    _walk(plan, matcher)
+    try:
+        _walk(plan, matcher)
+    except PatternError as exc:
+        raise DkrError(
+            f"{_show(ignore)}: {exc}",
+            "docker would stop sending the context there and build with the part already sent; dkr refuses.",
+        ) from exc
     return plan
+
+
+def _validate(root: str, matcher: Matcher) -> None:
+    """The docker CLI's ValidateContextDirectory walk, for its one effect on the rules: it evaluates them
+    (MatchesOrParentMatches) on every path it visits, skipping excluded folders, and fails on the first rule
+    Go's regexp rejects. Raises PatternError there; a rule it never evaluates is no error."""
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        for name in _listdir(root, folder):
+            rel = f"{folder}/{name}" if folder else name
+            if matcher.matches_or_parent(rel):
+                continue  # docker skips an excluded folder here, whatever the `!` rules say
+            try:
+                if stat.S_ISDIR(os.lstat(os.path.join(root, rel)).st_mode):
+                    folders.append(rel)
+            except FileNotFoundError:
+                continue  # vanished while walking
 
 
 #: docker's urlutil.IsGitURL: an http(s) URL of a `.git` path (maybe with a #ref:folder fragment), or these

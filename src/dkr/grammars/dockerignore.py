@@ -14,7 +14,16 @@ CLI in ways that change which files reach the image, each pinned by a test in te
   (`!foo*/keep` keeps `foo/keep`); docker descends only when `<rule>/` starts with `<folder>/`;
 - its reader strips a line before looking for `#`, keeps a UTF-8 BOM, and appends `!Dockerfile` even when the
   Dockerfile is not excluded (docker only adds it when it is: TrimBuildFilesFromExcludes).
-This module is the one place dkr decides what is sent; buildcontext.py walks the folder with it.
+This module is the one place dkr decides what is sent; build/context.py walks the folder with it.
+
+Where docker's own matcher is buggy, dkr copies it (identical contexts: what docker sends is what dkr
+sends): `|`, `{`, `}` reach Go's regexp unescaped (`*.log|*.tmp` is an alternation, `*.{js,ts}` no brace
+expansion); a BOM is stripped from the first line only, and a later one stays in its rule (then skipped by
+the regexp, kept by an exact rule). A rule is checked as lazily as docker checks it: Go's filepath.Match
+against "." when read, its regexp only when a walk first evaluates it (so `[Local-Only]` or `x\\é*` after a
+`*` that matches everything is no error). Two refusals where docker goes on: a rule with Go's Unicode classes
+(`\\pL`, untranslated), and a bad rule that only docker's tar walk reaches, where docker stops sending the
+context half-way and builds anyway.
 """
 
 from __future__ import annotations
@@ -24,9 +33,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dkr.grammars.goglob import PatternError, RuleKind, check_pattern, go_clean, patternmatcher_regexp
+from dkr.grammars.goglob import (
+    PatternError,
+    RuleKind,
+    UnsupportedPattern,
+    check_pattern,
+    go_clean,
+    go_regexp,
+    go_regexp_subject,
+    patternmatcher_compile,
+)
 
 _BOM = "\ufeff"
+#: bufio.Scanner's MaxScanTokenSize: a line (without its \n) this long fails ignorefile.ReadAll
+_MAX_LINE = 64 * 1024
 #: Go's unicode.IsSpace (str.strip() would also strip the \x1c-\x1f separators, which Go keeps).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     map(chr, range(0x2000, 0x200B))
@@ -34,12 +54,18 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
 
 
 def read_patterns(text: str) -> list[str]:
-    """The rules of a .dockerignore file, as the CLI's ignorefile.ReadAll returns them."""
+    """The rules of a .dockerignore file, as the CLI's ignorefile.ReadAll returns them (PatternError for a
+    line of 64 KiB or more, which makes docker fail)."""
     patterns: list[str] = []
     # bufio.ScanLines: split on \n only, and drop one \r before it
-    for number, raw in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    if any(len(line.encode("utf-8", "surrogateescape")) >= _MAX_LINE for line in lines):
+        raise PatternError("a line is 64 KiB or longer (docker: bufio.Scanner: token too long)")
+    for number, raw in enumerate(lines):
         line = raw.removesuffix("\r")
-        if number == 0:
+        if (
+            number == 0
+        ):  # only the first line: a BOM further down stays in its rule (see patternmatcher_compile)
             line = line.removeprefix(_BOM)
         # docker looks for a comment before trimming: "  # x" is a rule for a file named "# x"
         if line.startswith("#"):
@@ -63,19 +89,36 @@ def read_patterns(text: str) -> list[str]:
 
 @dataclass
 class Rule:
-    """One cleaned rule, matched the way patternmatcher's Pattern.match does (with its fast paths)."""
+    """One cleaned rule, matched the way patternmatcher's Pattern.match does (with its fast paths). Its Go
+    regexp is compiled when the rule is first evaluated, as docker does: a rule that Go's regexp rejects
+    (`[Local-Only]`, `a\\é*`) passes patternmatcher.New and fails only when a walk reaches it."""
 
     text: str
     exclusion: bool
     kind: RuleKind = field(init=False)
-    regexp: re.Pattern[str] | None = field(init=False, default=None)
+    regexp_text: str | None = field(init=False, default=None)
+    _regexp: re.Pattern[str] | None = field(init=False, default=None, repr=False)
+    _error: PatternError | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.dirs = self.text.split("/")
-        self._compile()
+        self.kind, self.regexp_text = patternmatcher_compile(self.text)
+        if self.kind == "suffix" and not self.text.startswith("**"):
+            # a rule whose `**` follows a byte order mark (text/scanner skips it): docker still cuts the
+            # first two *bytes* off the rule, so the suffix is "\xbf**..." and matches nothing
+            self._suffix_bytes = self.text.encode("utf-8", "surrogateescape")[2:]
 
-    def _compile(self) -> None:
-        self.kind, self.regexp = patternmatcher_regexp(self.text)
+    def compile_error(self) -> PatternError | None:
+        """Why Go's regexp.Compile rejects this rule's regexp, or None (compiling it once)."""
+        if self.regexp_text is not None and self._regexp is None and self._error is None:
+            try:
+                self._regexp = go_regexp(self.regexp_text)
+            except PatternError as exc:
+                if isinstance(exc, UnsupportedPattern):
+                    self._error = UnsupportedPattern(f"rule {self.text!r}: {exc}")
+                else:
+                    self._error = PatternError(f"invalid pattern {self.text!r}: {exc}")
+        return self._error
 
     def match(self, path: str) -> bool:
         if self.kind == "exact":
@@ -83,12 +126,17 @@ class Rule:
         if self.kind == "prefix":
             return path.startswith(self.text[:-2])
         if self.kind == "suffix":
+            if not self.text.startswith("**"):
+                return path.encode("utf-8", "surrogateescape").endswith(self._suffix_bytes)
             suffix = self.text[2:]
             if path.endswith(suffix):
                 return True
             return suffix.startswith("/") and path == suffix[1:]
-        assert self.regexp is not None
-        return self.regexp.match(path) is not None
+        error = self.compile_error()
+        if error is not None:
+            raise error
+        assert self._regexp is not None
+        return self._regexp.search(go_regexp_subject(path)) is not None
 
 
 class Matcher:
@@ -108,15 +156,24 @@ class Matcher:
                 text = text[1:]
             try:
                 check_pattern(text)
-                self.rules.append(Rule(text, exclusion))
             except PatternError as exc:
                 raise PatternError(f"invalid pattern {text!r}: {exc}") from exc
+            rule = Rule(text, exclusion)
+            if isinstance(error := rule.compile_error(), UnsupportedPattern):
+                raise error  # docker accepts it; dkr says so now rather than half-way through a walk
+            self.rules.append(rule)
         self.exclusions = any(r.exclusion for r in self.rules)
 
     def matches_legacy(self, path: str) -> bool:
         """The deprecated patternmatcher.Matches (one parent prefix, as long as the rule), which the CLI still
-        uses to decide whether the Dockerfile and .dockerignore need a `!` rule of their own."""
-        path = go_clean(path)
+        uses to decide whether the Dockerfile and .dockerignore need a `!` rule of their own. A rule Go's
+        regexp rejects makes it false, as TrimBuildFilesFromExcludes ignores Matches' error."""
+        try:
+            return self._matches_legacy(go_clean(path))
+        except PatternError:
+            return False
+
+    def _matches_legacy(self, path: str) -> bool:
         if path == ".":
             return False
         parent = posixpath.dirname(path) or "."
@@ -127,7 +184,7 @@ class Matcher:
                 continue
             hit = rule.match(path)
             if not hit and parent != "." and len(rule.dirs) <= len(parent_dirs):
-                hit = rule.match("/".join(parent_dirs[: len(rule.dirs)]))
+                hit = _quiet_match(rule, "/".join(parent_dirs[: len(rule.dirs)]))
             if hit:
                 matched = not rule.exclusion
         return matched
@@ -145,23 +202,49 @@ class Matcher:
                     continue
                 hit = rule.match(path)
                 if not hit and not inherited:
-                    folder = posixpath.dirname(path)
-                    if folder:
-                        parts = folder.split("/")
-                        for k in range(len(parts)):
-                            if rule.match("/".join(parts[: k + 1])):
-                                hit = True
-                                break
+                    hit = _parent_matches(rule, path)
             info[i] = hit
             if hit:
                 matched = not rule.exclusion
         return matched, info
+
+    def matches_or_parent(self, path: str) -> bool:
+        """MatchesOrParentMatches, which the docker CLI's ValidateContextDirectory walk uses (before it sends
+        anything): the path, else any of its parent folders, per rule. Raises PatternError as docker does when
+        it evaluates a rule Go's regexp rejects."""
+        matched = False
+        for rule in self.rules:
+            if rule.exclusion != matched:
+                continue
+            if rule.match(path) or _parent_matches(rule, path):
+                matched = not rule.exclusion
+        return matched
+
+    def compile_errors(self) -> list[PatternError]:
+        """The rules whose regexp Go rejects: docker fails only if its walks evaluate them."""
+        return [error for rule in self.rules if (error := rule.compile_error()) is not None]
 
     def keeps_descending(self, folder: str) -> bool:
         """An excluded folder is still walked when a `!` rule could re-include something under it: docker's
         test is that `<rule>/` starts with `<folder>/` (so `!foo*/keep` does not rescue `foo/keep`)."""
         prefix = folder + "/"
         return any(r.exclusion and (r.text + "/").startswith(prefix) for r in self.rules)
+
+
+def _quiet_match(rule: Rule, path: str) -> bool:
+    """A parent folder's check: patternmatcher ignores its error (the rule already compiled on the path)."""
+    try:
+        return rule.match(path)
+    except PatternError:
+        return False
+
+
+def _parent_matches(rule: Rule, path: str) -> bool:
+    folder = posixpath.dirname(path)
+    if not folder:
+        return False
+    parts = folder.split("/")
+    return any(_quiet_match(rule, "/".join(parts[: k + 1])) for k in range(len(parts)))
 
 
 def build_excludes(patterns: Sequence[str], dockerfile: str) -> list[str]:
