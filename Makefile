@@ -8,7 +8,7 @@ DKR := $(VENV)/bin/dkr
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install engine sshd lint format test test-unit test-integration demo bench clean
+.PHONY: help install engine sshd lint format test test-unit test-integration demo bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ demo: install engine ## the whole job end to end: build, run, wait, ps, fetch, s
 
 bench: install engine ## dkr vs the docker CLI, side by side; writes bench/README.md
 	$(PY) bench/bench.py
+
+dist: install ## build the sdist and wheel in a scratch folder, list them, check what they must hold
+	@PY=$(PY) scripts/check-dist
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,8 +13,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -68,6 +68,59 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _completion_shell(value: str) -> str:
+    from dkr.completion import SHELLS, detect_shell
+
+    shell = value or detect_shell(os.environ)
+    if shell not in SHELLS:
+        said = f"'{value}'" if value else f"$SHELL ({os.environ.get('SHELL') or 'unset'})"
+        raise typer.BadParameter(f"{said} is not a shell dkr completes; name one of {', '.join(SHELLS)}")
+    return shell
+
+
+def _show_completion_callback(value: str | None) -> None:
+    if value is not None:
+        from dkr.completion import SCRIPTS
+
+        render.result(SCRIPTS[_completion_shell(value)].rstrip("\n"))
+        raise typer.Exit(0)
+
+
+def _install_completion_callback(value: str | None) -> None:
+    if value is not None:
+        from pathlib import Path
+
+        from dkr.completion import install
+
+        shell = _completion_shell(value)
+        try:
+            changed = install(shell, Path.home(), os.environ)
+        except OSError as exc:
+            why = f"{(exc.strerror or str(exc)).lower()}: {exc.filename}" if exc.filename else str(exc)
+            raise DkrError(f"cannot install the {shell} completion: {why}") from None
+        for path in changed:
+            render.note(f"wrote {path}")
+        render.note(
+            f"{shell} completion installed"
+            + ("" if changed else " already")
+            + "; it takes effect in a new shell"
+        )
+        raise typer.Exit(0)
+
+
+def _completion_option(name: str, callback: Callable[[str | None], None], what: str) -> Any:
+    # the value is optional: main() gives the option alone $SHELL's ("", as click has no optional values)
+    return typer.Option(
+        None,
+        name,
+        metavar="[bash|zsh|fish]",
+        callback=callback,
+        is_eager=True,
+        expose_value=False,
+        help=f"{what} (default: $SHELL's) and exit.",
+    )
+
+
 def _global(
     ctx: typer.Context,
     host: str | None = typer.Option(
@@ -83,6 +136,12 @@ def _global(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors (also DKR_DEBUG=1)."),
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Print dkr's version and exit."
+    ),
+    show_completion: str | None = _completion_option(
+        "--show-completion", _show_completion_callback, "Print the completion script for the shell"
+    ),
+    install_completion: str | None = _completion_option(
+        "--install-completion", _install_completion_callback, "Install completion for the shell"
     ),
 ) -> None:
     ctx.obj = AppState(host, context, debug or _debug_env())
@@ -176,6 +235,8 @@ def _usage_hint(exc: ClickUsageError) -> str:
 def main(argv: Sequence[str] | None = None, streams: render.Streams | None = None) -> int:
     """Run dkr with argv (default: sys.argv[1:]) and return the exit code; never raises."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[-1] in ("--show-completion", "--install-completion"):
+        args.append("")  # no shell named: $SHELL's (_completion_shell)
     if threading.current_thread() is threading.main_thread():
         previous_term = signal.signal(signal.SIGTERM, raise_for)
     render.use_streams(streams)
@@ -259,8 +320,42 @@ def _internal_error(exc: Exception, debug: bool) -> int:
     return ExitCode.FAILURE
 
 
+def complete(env: Mapping[str, str]) -> str:
+    """The answer to a shell's completion request (dkr.completion): builds only the command the line names,
+    asks the Engine (dkr.engine.completion) only for the names the word needs. Never raises."""
+    from dkr import completion, hosts
+
+    def names(kind: str, host: str | None, context: str | None) -> Sequence[str]:
+        if kind == "contexts":
+            return hosts.context_names(env)
+        try:
+            endpoint = hosts.resolve(host, context, env)
+        except DkrError:
+            return []
+        from dkr.engine.completion import names as engine_names
+
+        return engine_names(endpoint, kind)
+
+    try:
+        words, incomplete = completion.split_line(env.get("COMP_LINE", ""))
+        root = typer.main.get_command(build_app(command_name(words)))
+        answer = completion.complete(words, incomplete, root, list(COMMANDS), names)
+        if env.get(completion.ENV_VAR) == "bash":
+            answer = completion.for_bash(answer, incomplete)
+    except Exception:  # a TAB shows nothing rather than a traceback
+        answer = completion.NOTHING
+    return answer.lines()
+
+
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (and the shell's completion requests: dkr.completion)."""
+    if "_DKR_COMPLETE" in os.environ:  # completion.ENV_VAR, spelled out: no import on every call's path
+        try:
+            with contextlib.suppress(OSError):
+                sys.stdout.write(complete(os.environ))
+        except KeyboardInterrupt:  # Ctrl-C at a TAB: quiet, as anywhere else
+            _exit(ExitCode.INTERRUPTED)
+        _exit(0)
     _exit(main())
 
 

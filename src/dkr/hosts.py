@@ -223,6 +223,19 @@ def _context_endpoint(name: str, env: Mapping[str, str], source: str) -> Endpoin
     return Endpoint(normalize_host(host, f"context '{name}'"), f"context '{name}'", tls)
 
 
+def context_names(env: Mapping[str, str]) -> list[str]:
+    """The names `--context` accepts: "default" and every context the docker CLI keeps (for completion)."""
+    found = {"default"}
+    for meta in (docker_config_dir(env) / "contexts" / "meta").glob("*/meta.json"):
+        try:
+            name = json.loads(meta.read_text()).get("Name")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(name, str) and name:
+            found.add(name)
+    return sorted(found)
+
+
 def current_context(env: Mapping[str, str]) -> str | None:
     """The context the docker CLI would use: DOCKER_CONTEXT, else config.json's currentContext."""
     if env.get("DOCKER_CONTEXT"):

@@ -97,7 +97,8 @@ def test_bad_host_address_is_a_usage_error_not_a_bug(fake: FakeEngine, host: str
 def test_usage_error_does_not_import_the_sdk() -> None:
     code = (
         "import sys; from dkr.cli import main; rc = main(['ps', '--bogus']); "
-        "assert rc == 2, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'"
+        "assert rc == 2, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'; "
+        "assert 'dkr.completion' not in sys.modules, 'completion imported'"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
@@ -129,8 +130,9 @@ def test_bad_host_does_not_import_the_sdk(args: list[str]) -> None:
 
 def test_help_does_not_import_the_sdk_or_rich() -> None:
     code = (
-        "import sys; from dkr.cli import main; rc = main(['stop', '--help']); "
-        "assert rc == 0, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'"
+        "import sys; from dkr.cli import main; rc = main(['stop', '--help']); rc = rc or main(['--help']); "
+        "assert rc == 0, rc; assert 'docker' not in sys.modules and 'rich' not in sys.modules, 'heavy import'; "
+        "assert 'dkr.completion' not in sys.modules, 'completion imported'"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr

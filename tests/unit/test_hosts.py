@@ -237,3 +237,14 @@ def test_tls_variables_read_as_docker_does(cfg: Path, extra: dict[str, str], tls
     ep = resolve(None, None, env_for(cfg, DOCKER_HOST="tcp://h:2376", **extra))
     assert (ep.tls is not None) == tls
     assert bool(ep.tls and ep.tls.verify) == verify
+
+
+def test_context_names_for_completion(tmp_path: Path) -> None:
+    from dkr.hosts import context_names
+
+    meta = tmp_path / "contexts" / "meta"
+    for digest, content in [("a", '{"Name": "remote"}'), ("b", "not json"), ("c", "[]")]:
+        (meta / digest).mkdir(parents=True)
+        (meta / digest / "meta.json").write_text(content)
+    assert context_names({"DOCKER_CONFIG": str(tmp_path)}) == ["default", "remote"]
+    assert context_names({"DOCKER_CONFIG": str(tmp_path / "none")}) == ["default"]

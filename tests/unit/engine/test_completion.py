@@ -1,0 +1,42 @@
+"""dkr.engine.completion: names for a TAB from one list request; nothing, and no error, on any failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dkr.engine.completion import names
+from dkr.hosts import TLS, Endpoint
+from tests.unit.fake_engine import FakeEngine
+
+
+def endpoint(fake: FakeEngine) -> Endpoint:
+    return Endpoint(fake.url, "DOCKER_HOST")
+
+
+def test_one_unversioned_request_per_kind(fake: FakeEngine) -> None:
+    fake.route(
+        "GET", r"/containers/json", lambda m, p, b: (200, [{"Names": ["/a", "/b/link"]}, {"Names": None}])
+    )
+    fake.route("GET", r"/images/json", lambda m, p, b: (200, [{"RepoTags": ["x:1", "<none>:<none>"]}, {}]))
+    assert names(endpoint(fake), "running") == ["a"]
+    assert names(endpoint(fake), "containers") == ["a"]
+    assert names(endpoint(fake), "images") == ["x:1"]
+    assert fake.requests == ["GET /containers/json", "GET /containers/json?all=1", "GET /images/json"]
+
+
+def test_an_answer_it_cannot_use_is_nothing(fake: FakeEngine) -> None:
+    answers: list[tuple[int, Any]] = [(500, {"message": "boom"}), (200, b"not json"), (200, {"a": 1})]
+    fake.route("GET", r"/containers/json", lambda m, p, b: answers.pop(0))
+    assert [names(endpoint(fake), "running") for _ in range(3)] == [[], [], []]
+    assert names(endpoint(fake), "volumes") == []
+
+
+def test_endpoints_it_does_not_ask() -> None:
+    assert names(Endpoint("ssh://me@host", "--host"), "running") == []
+    assert names(Endpoint("npipe:////./pipe/docker_engine", "--host"), "running") == []
+    # TLS with files that do not exist: nothing, not an exception
+    tls = TLS(
+        verify=True, ca_cert="/nonexistent/ca.pem", client_cert=("/nonexistent/c.pem", "/nonexistent/k.pem")
+    )
+    assert names(Endpoint("tcp://127.0.0.1:1", "--host", tls), "running") == []
+    assert names(Endpoint("tcp://127.0.0.1:1", "--host"), "images") == []
