@@ -32,6 +32,7 @@ SHELLS = ("bash", "zsh", "fish")
 #: arguments after the image are the container's command (files). A command not listed offers nothing.
 ARGUMENTS: dict[str, tuple[str, ...]] = {
     "build": ("file",),
+    "exec": ("running", "file", "..."),
     "image rm": ("images", "..."),
     "layers": ("images",),
     "lint": ("file", "..."),

@@ -142,7 +142,9 @@ def test_one_request_to_the_engine(fake: FakeEngine) -> None:
     assert complete({**env, "_DKR_COMPLETE": "zsh", "COMP_LINE": "dkr rm "}) == "plain\ndb\nold\nweb\n"
     assert complete({**env, "_DKR_COMPLETE": "bash", "COMP_LINE": "dkr rmi app:"}) == "plain\n1\n"
     assert complete({**env, "_DKR_COMPLETE": "fish", "COMP_LINE": "dkr rmi app:"}) == "plain\napp:1\n"
-    assert [r.split("?")[0] for r in fake.requests] == ["GET /containers/json"] * 2 + ["GET /images/json"] * 2
+    assert [r.split("?")[0] for r in fake.requests] == ["GET /v1.41/containers/json"] * 2 + [
+        "GET /v1.41/images/json"
+    ] * 2
 
 
 def test_a_dead_engine_offers_nothing_at_once(tmp_path: Path) -> None:

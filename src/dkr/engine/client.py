@@ -66,6 +66,23 @@ class Engine:
             verify=tls.ca_cert if tls.verify and tls.ca_cert else tls.verify,
         )
 
+    def quick_api(self, timeout: float) -> sdk.APIClient:
+        """A client for one quick request (a shell's TAB): the minimum API version rather than a
+        negotiation round trip, and `timeout` for connecting and reading. Not for ssh:// (starting ssh does
+        not fit a TAB's deadline): raises EngineUnreachable there."""
+        if self.endpoint.url.startswith("ssh://"):
+            raise EngineUnreachable(self.endpoint, Unreachable.NO_ANSWER)
+        base_url = self.endpoint.url
+        tls = self._tls()
+        if tls and base_url.startswith("tcp://"):
+            base_url = "https://" + base_url[len("tcp://") :]
+        try:
+            return sdk.new_client(
+                base_url=base_url, version=MIN_API_VERSION, timeout=timeout, tls=tls, max_pool_size=1
+            )
+        except docker.errors.DockerException as exc:
+            raise unreachable(self.endpoint, exc) from exc
+
     def _connect(self) -> sdk.APIClient:
         ep = self.endpoint
         tls = self._tls()

@@ -13,7 +13,7 @@ def endpoint(fake: FakeEngine) -> Endpoint:
     return Endpoint(fake.url, "DOCKER_HOST")
 
 
-def test_one_unversioned_request_per_kind(fake: FakeEngine) -> None:
+def test_one_request_per_kind(fake: FakeEngine) -> None:
     fake.route(
         "GET", r"/containers/json", lambda m, p, b: (200, [{"Names": ["/a", "/b/link"]}, {"Names": None}])
     )
@@ -21,7 +21,13 @@ def test_one_unversioned_request_per_kind(fake: FakeEngine) -> None:
     assert names(endpoint(fake), "running") == ["a"]
     assert names(endpoint(fake), "containers") == ["a"]
     assert names(endpoint(fake), "images") == ["x:1"]
-    assert fake.requests == ["GET /containers/json", "GET /containers/json?all=1", "GET /images/json"]
+    # at the minimum API version: no negotiation round trip before it
+    assert [r.split("?")[0] for r in fake.requests] == [
+        "GET /v1.41/containers/json",
+        "GET /v1.41/containers/json",
+        "GET /v1.41/images/json",
+    ]
+    assert "all=0" in fake.requests[0] and "all=1" in fake.requests[1]
 
 
 def test_an_answer_it_cannot_use_is_nothing(fake: FakeEngine) -> None:
