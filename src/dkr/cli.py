@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -232,6 +233,40 @@ def _usage_hint(exc: ClickUsageError) -> str:
     return f"Run '{path} --help' for usage."
 
 
+#: docker's names for an option's value in help (`--name string`, `-t, --time int`, `-e, --env list`)
+_VALUE_NAMES = {"str": "string", "text": "string", "integer": "int", "int": "int", "float": "decimal"}
+
+
+def docker_help(command: Any) -> None:
+    """Help that reads like docker's: usage lines `dkr run [OPTIONS] IMAGE [COMMAND] [ARG...]` and `dkr stop
+    [OPTIONS] CONTAINER [CONTAINER...]` (click writes `{IMAGE}` and `CONTAINER...`), and every option that
+    takes a value named as docker names it (`string`, `int`, `list` for a repeatable one) unless it names
+    its own."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        docker_help(sub)
+    for param in command.params:
+        if param.param_type_name == "option" and not param.is_flag and param.metavar is None:
+            param.metavar = "list" if param.multiple else _VALUE_NAMES.get(param.type.name, "string")
+    if any(p.param_type_name == "argument" for p in command.params):
+        command.collect_usage_pieces = types.MethodType(_usage_pieces, command)
+
+
+def _usage_pieces(self: Any, ctx: Any) -> list[str]:
+    pieces = [self.options_metavar] if self.options_metavar else []
+    for param in self.params:
+        if param.param_type_name != "argument":
+            continue
+        name = param.metavar or param.name.upper()
+        if name.startswith("[") or " " in name:  # written out already: "[COMMAND] [ARG...]"
+            pieces.append(name)
+        elif param.nargs == -1:
+            one = name.removesuffix("...")
+            pieces.append(f"{one} [{one}...]" if param.required else f"[{one}...]")
+        else:
+            pieces.append(name if param.required else f"[{name}]")
+    return pieces
+
+
 def main(argv: Sequence[str] | None = None, streams: render.Streams | None = None) -> int:
     """Run dkr with argv (default: sys.argv[1:]) and return the exit code; never raises."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -243,6 +278,7 @@ def main(argv: Sequence[str] | None = None, streams: render.Streams | None = Non
     debug = _debug_env() or "--debug" in args
     try:
         command = typer.main.get_command(build_app(command_name(args)))
+        docker_help(command)
         # make_context + invoke rather than command.main(): typer's main() turns Ctrl-C and a broken pipe into
         # its own exits (a silent 130, exit 1) before this handler could give the contract's codes.
         with command.make_context("dkr", args) as ctx:

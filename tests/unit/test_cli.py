@@ -424,3 +424,28 @@ def test_fast_exit_flushes_all_output(fake: FakeEngine) -> None:
     assert res.returncode == 0
     lines = res.stdout.decode().splitlines()
     assert len(lines) == 20_000 and lines[-1] == f"{19_999:064x}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["run", "--help"], "Usage: dkr run [OPTIONS] IMAGE [COMMAND] [ARG...]"),
+        (["exec", "--help"], "Usage: dkr exec [OPTIONS] CONTAINER COMMAND [ARG...]"),
+        (["stop", "--help"], "Usage: dkr stop [OPTIONS] CONTAINER [CONTAINER...]"),
+        (["rmi", "--help"], "Usage: dkr rmi [OPTIONS] IMAGE [IMAGE...]"),
+        (["logs", "--help"], "Usage: dkr logs [OPTIONS] CONTAINER"),
+        (["build", "--help"], "Usage: dkr build [OPTIONS] PATH | URL | -"),
+        (["pull", "--help"], "Usage: dkr pull [OPTIONS] NAME[:TAG|@DIGEST]"),
+    ],
+)
+def test_usage_lines_read_like_dockers(argv: list[str], usage: str) -> None:
+    res = run_dkr(*argv)
+    assert res.code == 0 and res.out.splitlines()[0] == usage
+    assert "{" not in res.out.splitlines()[0]
+
+
+def test_option_values_are_named_as_docker_names_them() -> None:
+    out = run_dkr("run", "--help").out
+    assert "--name string" in out and "<str>" not in out and "<int>" not in out
+    assert "-w, --workdir DIR" in out  # an option that names its value keeps it
+    assert "-t, --time, --timeout int" in run_dkr("stop", "--help").out

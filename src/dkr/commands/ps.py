@@ -16,7 +16,7 @@ def ps(
         [], "-f", "--filter", metavar="KEY=VALUE", help="Filter output (name, label, status, ancestor, ...)."
     ),
     last: str = typer.Option(
-        "-1", "-n", "--last", metavar="<int>", help="Show n last created containers (includes all states)."
+        "-1", "-n", "--last", metavar="int", help="Show n last created containers (includes all states)."
     ),
     latest: bool = typer.Option(False, "-l", "--latest", help="Show the latest created container."),
     size: bool = typer.Option(False, "-s", "--size", help="Display total file sizes."),

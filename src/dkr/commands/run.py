@@ -18,7 +18,9 @@ def run(
     ctx: typer.Context,
     image: str = typer.Argument(..., metavar="IMAGE", help="The image to run (pulled if missing)."),
     command: list[str] | None = typer.Argument(
-        None, metavar="COMMAND", help="The container's command and its arguments (default: the image's)."
+        None,
+        metavar="[COMMAND] [ARG...]",
+        help="The container's command and its arguments (default: the image's).",
     ),
     publish: list[str] = typer.Option(
         [],

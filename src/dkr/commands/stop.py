@@ -26,7 +26,7 @@ def stop(
         "-t",
         "--time",
         "--timeout",
-        metavar="<int>",
+        metavar="int",
         help="Seconds to wait before killing (default: the container's, else 10; negative: no limit).",
     ),
     signal: str | None = typer.Option(

@@ -398,7 +398,7 @@ def _build_error(exc: BuildError) -> Words:
         hint = None
         if failure.last_layer:
             layer = failure.last_layer
-            hint = f"To debug, start a shell in the layer before it: docker run --rm -it {layer} sh"
+            hint = f"To debug, start a shell in the layer before it: dkr run --rm -it {layer} sh"
         return f"{where} failed with exit code {failure.exit_code}", hint
     if keyword == "FROM":
         image = words[1] if len(words) > 1 else "the image"

@@ -232,7 +232,7 @@ def test_run_failure_block(engine: BuildEngine, app: Path) -> None:
         "  | warning: x",
         """  The command '/bin/sh -c echo compiling; echo "warning: x" >&2; exit 3' returned a non-zero code: 3""",
         """dkr: error: step 2/4 `RUN echo compiling; echo "warning: x" >&2; exit 3` failed with exit code 3""",
-        "To debug, start a shell in the layer before it: docker run --rm -it c59e63521c1c sh",
+        "To debug, start a shell in the layer before it: dkr run --rm -it c59e63521c1c sh",
     ]
 
 
