@@ -376,3 +376,23 @@ def test_engine_dies_during_stop(proxy: FaultProxy, make_container: object) -> N
     assert res.stderr.splitlines() == [
         f"dkr: error: cannot stop '{ctr.id[:12]}': the Engine connection was lost: its answer was cut off"
     ]
+
+
+def test_killing_the_engine_during_run_it_restores_the_terminal(
+    private_engine: tuple[PrivateEngine, str],
+) -> None:
+    from tests.integration.test_interactive import PROMPT, Terminal
+
+    engine, base = private_engine
+    t = Terminal(["-H", engine.url, "run", "-it", "--rm", base, "sh"])
+    try:
+        t.read_until(PROMPT)
+        assert not t.restored()
+        engine.kill()
+        assert t.wait() == 1
+        assert t.restored()
+        text = t.out.decode(errors="replace")
+        assert "Traceback" not in text and "internal error" not in text
+        assert "dkr: error: the Engine connection was lost" in text, text[-500:]
+    finally:
+        t.close()
