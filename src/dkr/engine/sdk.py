@@ -148,3 +148,67 @@ def hijacked(what: Any) -> socket.socket:
     sock: socket.socket = getattr(what, "_sock", what)
     sock.settimeout(None)
     return sock
+
+
+class _Dechunker:
+    """HTTP/1.1 chunked transfer coding, decoded from whatever bytes arrive: `feed` returns the body bytes
+    they complete (possibly none), `done` once the last chunk is read. Trailers are not used by the Engine
+    and are skipped."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._left = 0  # bytes of the current chunk still to come (then its CRLF)
+        self._crlf = False
+        self.done = False
+
+    def feed(self, data: bytes) -> bytes:
+        buf = self._buf
+        buf += data
+        out = bytearray()
+        at = 0
+        while not self.done:
+            if self._left:
+                take = min(self._left, len(buf) - at)
+                if not take:
+                    break
+                out += buf[at : at + take]
+                at += take
+                self._left -= take
+                if self._left:
+                    break
+                self._crlf = True
+            if self._crlf:
+                if len(buf) - at < 2:
+                    break
+                at += 2
+                self._crlf = False
+            end = buf.find(b"\r\n", at)
+            if end < 0:
+                break
+            size = int(bytes(buf[at:end]).split(b";", 1)[0], 16)
+            at = end + 2
+            if size == 0:
+                self.done = True
+                break
+            self._left = size
+        del buf[:at]
+        return bytes(out)
+
+
+def body_pieces(res: requests.Response, size: int = 1 << 18) -> Iterator[bytes]:
+    """A streamed body's bytes as they arrive, in pieces as large as what has arrived (up to `size`):
+    read straight from the connection's buffer, a chunked body decoded here. urllib3 hands out one HTTP
+    chunk at a time, and the Engine writes a log line per chunk: `logs` of a fast writer spent most of its
+    time on that. Falls back to urllib3's reader for a body that is not chunked."""
+    fp = getattr(getattr(res.raw, "_fp", None), "fp", None)
+    if not getattr(res.raw._fp, "chunked", False) or fp is None or not hasattr(fp, "read1"):
+        yield from res.raw.stream(size, decode_content=False)
+        return
+    dechunk = _Dechunker()
+    while not dechunk.done:
+        data = fp.read1(size)
+        if not data:
+            raise requests.exceptions.ChunkedEncodingError("the connection closed inside a chunked body")
+        body = dechunk.feed(data)
+        if body:
+            yield body

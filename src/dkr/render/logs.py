@@ -51,6 +51,14 @@ def write_output(batches: Iterable[list[tuple[int, bytes]]]) -> None:
     output = ContainerOutput()
     output.flush()
     for batch in batches:
-        for kind, data in batch:
-            output.write(kind, data)
+        # consecutive frames of one stream written at once (a fast writer's lines come hundreds at a time)
+        kind, run = 0, bytearray()
+        for stream, data in batch:
+            if stream != kind and run:
+                output.write(kind, bytes(run))
+                run.clear()
+            kind = stream
+            run += data
+        if run:
+            output.write(kind, bytes(run))
         output.flush()
