@@ -36,6 +36,40 @@ def run(
     detach_keys: str | None = typer.Option(
         None, "--detach-keys", metavar="KEYS", help="Keys that detach from -it (default ctrl-p,ctrl-q)."
     ),
+    entrypoint: str | None = typer.Option(None, "--entrypoint", help="Overwrite the image's ENTRYPOINT."),
+    user: str | None = typer.Option(None, "-u", "--user", metavar="USER[:GROUP]", help="Run as this user."),
+    hostname: str | None = typer.Option(None, "-h", "--hostname", help="The container's host name."),
+    restart: str | None = typer.Option(
+        None, "--restart", metavar="POLICY", help="no, always, unless-stopped, on-failure[:N]."
+    ),
+    memory: str | None = typer.Option(
+        None, "-m", "--memory", metavar="bytes", help="Memory limit (512m, 1g)."
+    ),
+    cpus: str | None = typer.Option(None, "--cpus", metavar="decimal", help="Number of CPUs."),
+    cap_add: list[str] = typer.Option([], "--cap-add", help="Add Linux capabilities."),
+    cap_drop: list[str] = typer.Option([], "--cap-drop", help="Drop Linux capabilities."),
+    read_only: bool = typer.Option(False, "--read-only", help="Mount the root filesystem read-only."),
+    stop_signal: str | None = typer.Option(None, "--stop-signal", help="Signal to stop the container."),
+    stop_timeout: str | None = typer.Option(
+        None, "--stop-timeout", metavar="int", help="Seconds to wait for it to stop before killing it."
+    ),
+    health_cmd: str | None = typer.Option(None, "--health-cmd", help="Command to run to check health."),
+    health_interval: str | None = typer.Option(
+        None, "--health-interval", metavar="duration", help="Time between checks (ms|s|m|h)."
+    ),
+    health_timeout: str | None = typer.Option(
+        None, "--health-timeout", metavar="duration", help="Maximum time a check may run."
+    ),
+    health_start_period: str | None = typer.Option(
+        None, "--health-start-period", metavar="duration", help="Start-up time before failures count."
+    ),
+    health_retries: str | None = typer.Option(
+        None, "--health-retries", metavar="int", help="Consecutive failures to report unhealthy."
+    ),
+    no_healthcheck: bool = typer.Option(False, "--no-healthcheck", help="Disable any HEALTHCHECK."),
+    platform: str | None = typer.Option(
+        None, "--platform", metavar="OS[/ARCH[/VARIANT]]", help="Platform of the image to pull and run."
+    ),
     name: str | None = typer.Option(None, "--name", help="Name the container."),
     rm: bool = typer.Option(False, "--rm", help="Remove the container when it exits."),
     env: list[str] = typer.Option([], "-e", "--env", metavar="K=V", help="Set an environment variable."),
@@ -55,7 +89,7 @@ def run(
     from dkr.cli import state
     from dkr.grammars.ports import on_all_interfaces
     from dkr.options.numbers import parse_seconds
-    from dkr.options.run import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, run_spec
+    from dkr.options.run import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, MoreFlags, run_spec
     from dkr.options.run import detach_keys as parse_keys
 
     if wait and not detach:
@@ -73,6 +107,13 @@ def run(
         image, command or (), environ=os.environ, publish=publish, publish_all=publish_all, name=name,
         rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
         interactive=interactive, tty=tty,
+        more=MoreFlags(
+            entrypoint=entrypoint, user=user, hostname=hostname, restart=restart, memory=memory, cpus=cpus,
+            cap_add=tuple(cap_add), cap_drop=tuple(cap_drop), read_only=read_only, stop_signal=stop_signal,
+            stop_timeout=stop_timeout, health_cmd=health_cmd, health_interval=health_interval,
+            health_timeout=health_timeout, health_start_period=health_start_period,
+            health_retries=health_retries, no_healthcheck=no_healthcheck, platform=platform,
+        ),
     )  # fmt: skip
     keys = parse_keys(detach_keys, "run")
     console = console_for(interactive, tty, detach, keys)
@@ -128,4 +169,6 @@ def console_for(interactive: bool, tty: bool, detach: bool, keys: bytes) -> Cons
 def register(app: typer.Typer) -> None:
     # docker's flags.SetInterspersed(false): options stop at IMAGE, so `dkr run img sh -c 'ls -l'` hands
     # `-c` to the container.
-    app.command("run", context_settings={"allow_interspersed_args": False})(run)
+    # -h is the hostname, as in docker run (help is --help alone here)
+    settings = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+    app.command("run", context_settings=settings)(run)

@@ -88,14 +88,16 @@ def _full_ref(ref: str) -> str:
         return ref  # the Engine says what is wrong with it
 
 
-def pull_image(engine: Engine, ref: str, progress: Progress | None = None) -> None:
+def pull_image(
+    engine: Engine, ref: str, progress: Progress | None = None, platform: str | None = None
+) -> None:
     """Pull `ref`, reporting every event; a failure is docker's exit 125."""
     try:
         reference = parse_normalized(ref).with_default_tag()
     except InvalidReference as exc:
         raise PullFailed(ref, exc.reason) from None  # the Engine would say the same, with no pull
     try:
-        registry.pull(engine, reference, on_event=progress)
+        registry.pull(engine, reference, on_event=progress, platform=platform)
     except TransferFailed as exc:
         raise PullFailed(_full_ref(ref), exc.engine_message) from exc
 
@@ -116,19 +118,23 @@ def _inspect_image(engine: Engine, ref: str) -> dict[str, Any] | None:
 
 
 def ensure_image(
-    engine: Engine, ref: str, policy: str = "missing", progress: Progress | None = None
+    engine: Engine,
+    ref: str,
+    policy: str = "missing",
+    progress: Progress | None = None,
+    platform: str | None = None,
 ) -> ImageInfo:
     """The image to run, as docker's --pull says: `always` pulls, `missing` pulls only when it is not here
     (and only a named image, never an id), `never` fails with exit 125."""
     if policy == "always":
-        pull_image(engine, ref, progress)
+        pull_image(engine, ref, progress, platform)
     data = _inspect_image(engine, ref)
     if data is None:
         if policy != "missing" or is_image_id(ref):
             raise ImageNotLocal(ref, policy)
         if progress:
             progress(TransferEvent(f"Unable to find image '{_full_ref(ref)}' locally"))
-        pull_image(engine, ref, progress)
+        pull_image(engine, ref, progress, platform)
         data = _inspect_image(engine, ref)
         if data is None:
             raise ImageStillMissing(ref)
@@ -295,7 +301,10 @@ def create_container(
     api = engine.api
     try:
         with _translated(engine, lambda message: create_error(message, spec.command)):
-            res = _to_the_end(lambda: api.create_container_from_config(body, name=spec.name), owned.notify)
+            res = _to_the_end(
+                lambda: api.create_container_from_config(body, name=spec.name, platform=spec.platform),
+                owned.notify,
+            )
     except _Interrupted as exc:
         owned.id = str(exc.answer["Id"])  # so that Owned removes exactly this one
         raise exc.interrupt from None
@@ -443,7 +452,7 @@ def run_detached(
     """`docker run -d`: the image, create, start. With `wait_timeout`, also wait until it is ready (the result
     says how); if it is not, remove it and raise NotReady with its last log lines. Nothing is left behind on
     any failure. `deliver` shows the result to the user as the container is handed over (see Owned.keep)."""
-    image = image or ensure_image(engine, spec.image, spec.pull, progress)
+    image = image or ensure_image(engine, spec.image, spec.pull, progress, spec.platform)
     tail: _LogTail | None = None
     exit_waiter: _ExitWaiter | None = None
     owned = Owned(engine, notify)
@@ -657,7 +666,7 @@ def run_foreground(
     container's exit code. Ctrl-C stops the container (see _Interrupts) and still returns its code. With
     -i/-t, `console` is the local side: its input goes to the container; the detach keys leave it running
     (then the result is DETACHED)."""
-    image = image or ensure_image(engine, spec.image, spec.pull, progress)
+    image = image or ensure_image(engine, spec.image, spec.pull, progress, spec.platform)
     output: _Output | _Attached | None = None
     waiter: _ExitWaiter | None = None
     with Owned(engine, notify) as owned:  # until it runs: nothing is left behind on any way out

@@ -1,9 +1,11 @@
 """Pure: docker's human units (go-units HumanDuration and HumanSizeWithPrecision), for every command that
-shows a size or an age. Standard library only, and nothing else imported, so the build's progress can use it
-without loading the container field formatters.
+shows a size or an age, and RAMInBytes for run's -m. Standard library only, and nothing else imported, so
+the build's progress can use it without loading the container field formatters.
 """
 
 from __future__ import annotations
+
+import re
 
 
 def human_duration(seconds: float) -> str:
@@ -43,3 +45,24 @@ def human_size(size: float, precision: int = 3) -> str:
         size /= 1000
         i += 1
     return f"{size:.{precision}g}{units[i]}"
+
+
+#: go-units' sizeRegex: a number (digits, then groups of `.digits`), an optional space, an optional unit
+#: letter, an optional `i`, an optional `b` (any case)
+_SIZE = re.compile(r"(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?", re.ASCII)
+
+
+class InvalidSize(ValueError):
+    pass
+
+
+def ram_in_bytes(text: str) -> int:
+    """go-units RAMInBytes (binary units: `512m`, `1.5GiB`, `64 kb`, `100`): what docker's -m takes."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise InvalidSize(f"invalid size: '{text}'")
+    number, unit = match.groups()
+    if number.count(".") > 1:  # the regexp takes `1.2.3`; Go's ParseFloat then refuses it
+        raise InvalidSize(f'strconv.ParseFloat: parsing "{number}": invalid syntax')
+    scale = 1024 ** "kmgtp".index(unit.lower()) * 1024 if unit else 1
+    return int(float(number) * scale)

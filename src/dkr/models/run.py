@@ -101,6 +101,42 @@ class RunSpec:
     interactive: bool = False
     #: -t: a pseudo-terminal in the container (raw output, the local terminal in raw mode)
     tty: bool = False
+    #: --entrypoint: None keeps the image's; ("",) clears it (`--entrypoint ""`, as docker)
+    entrypoint: tuple[str, ...] | None = None
+    user: str = ""
+    hostname: str = ""
+    #: --restart: (policy name, maximum retry count)
+    restart: tuple[str, int] | None = None
+    #: -m in bytes, --cpus in billionths of a CPU (0: no limit)
+    memory: int = 0
+    nano_cpus: int = 0
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    read_only: bool = False
+    stop_signal: str = ""
+    stop_timeout: int | None = None
+    #: --health-* / --no-healthcheck, as the create body's Healthcheck (None: the image's)
+    healthcheck: Healthcheck | None = None
+    platform: str | None = None
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    """The create body's Healthcheck: `test` empty keeps the image's command; durations in nanoseconds."""
+
+    test: tuple[str, ...] = ()
+    interval: int = 0
+    timeout: int = 0
+    start_period: int = 0
+    retries: int = 0
+
+    def to_api(self) -> dict[str, object]:
+        body: dict[str, object] = {"Test": list(self.test)} if self.test else {}
+        for key, value in (("Interval", self.interval), ("Timeout", self.timeout),
+                           ("StartPeriod", self.start_period), ("Retries", self.retries)):  # fmt: skip
+            if value:
+                body[key] = value
+        return body
 
 
 @dataclass(frozen=True)

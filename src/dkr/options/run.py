@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from dkr.errors import UsageError
 from dkr.grammars.ports import (
@@ -18,8 +20,9 @@ from dkr.grammars.ports import (
     publish_ip,
     with_default_ip,
 )
-from dkr.models.run import PULL_POLICIES, ExecSpec, ImageInfo, PullPolicy, RunSpec
+from dkr.models.run import PULL_POLICIES, ExecSpec, Healthcheck, ImageInfo, PullPolicy, RunSpec
 from dkr.options.common import check_container_refs, check_image, ordinal, shown
+from dkr.options.numbers import parse_int
 
 #: moby's validContainerNamePattern (daemon/names): at least two characters
 _NAME = re.compile(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -162,6 +165,7 @@ def run_spec(
     workdir: str | None = None,
     interactive: bool = False,
     tty: bool = False,
+    more: MoreFlags | None = None,
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
     `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
@@ -185,7 +189,181 @@ def run_spec(
         auto_remove=rm,
         interactive=interactive,
         tty=tty,
+        **(more or MoreFlags()).checked(rm),
     )
+
+
+@dataclass(frozen=True)
+class MoreFlags:
+    """The rest of `docker run`'s everyday flags, as typed (checked by `checked`)."""
+
+    entrypoint: str | None = None
+    user: str | None = None
+    hostname: str | None = None
+    restart: str | None = None
+    memory: str | None = None
+    cpus: str | None = None
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    read_only: bool = False
+    stop_signal: str | None = None
+    stop_timeout: str | None = None
+    health_cmd: str | None = None
+    health_interval: str | None = None
+    health_timeout: str | None = None
+    health_start_period: str | None = None
+    health_retries: str | None = None
+    no_healthcheck: bool = False
+    platform: str | None = None
+
+    def checked(self, rm: bool) -> dict[str, Any]:
+        """RunSpec's fields for these flags; UsageError (exit 2) with docker's reason for a bad one."""
+        from dkr.grammars.signals import parse_signal
+        from dkr.options.registry import parse_platform
+
+        out: dict[str, Any] = {
+            "user": self.user or "",
+            "hostname": check_hostname(self.hostname),
+            **dict(zip(("cap_add", "cap_drop"), effective_caps(self.cap_add, self.cap_drop), strict=True)),
+            "read_only": self.read_only,
+            "platform": parse_platform(self.platform, "run"),
+        }
+        if self.entrypoint is not None:
+            out["entrypoint"] = (self.entrypoint,)  # `--entrypoint ""` clears the image's: [""]
+        if self.restart is not None:
+            out["restart"] = parse_restart(self.restart, rm)
+        if self.memory is not None:
+            out["memory"] = parse_memory(self.memory)
+        if self.cpus is not None:
+            out["nano_cpus"] = parse_cpus(self.cpus)
+        if self.stop_signal is not None:
+            parse_signal(self.stop_signal, "run")  # checked here; sent as typed, as docker sends it
+            out["stop_signal"] = self.stop_signal
+        if self.stop_timeout is not None:
+            out["stop_timeout"] = parse_int(
+                self.stop_timeout, "--stop-timeout", "run", minimum=-(2**31), maximum=2**31 - 1
+            )
+        out["healthcheck"] = self._health()
+        return out
+
+    def _health(self) -> Healthcheck | None:
+        durations = {
+            "--health-interval": self.health_interval,
+            "--health-timeout": self.health_timeout,
+            "--health-start-period": self.health_start_period,
+        }
+        given = self.health_cmd is not None or self.health_retries is not None
+        given = given or any(v is not None for v in durations.values())
+        if self.no_healthcheck:
+            if given:
+                raise UsageError("--no-healthcheck conflicts with --health-* options", "run")
+            return Healthcheck(test=("NONE",))
+        if not given:
+            return None
+        ns = {flag: parse_duration_ns(value, flag) for flag, value in durations.items()}
+        retries = 0
+        if self.health_retries is not None:
+            retries = parse_int(
+                self.health_retries, "--health-retries", "run", minimum=-(2**31), maximum=2**31 - 1
+            )
+            if retries < 0:
+                raise UsageError("--health-retries cannot be negative", "run")
+        return Healthcheck(
+            test=("CMD-SHELL", self.health_cmd) if self.health_cmd else (),
+            interval=ns["--health-interval"], timeout=ns["--health-timeout"],
+            start_period=ns["--health-start-period"], retries=retries,
+        )  # fmt: skip
+
+
+def effective_caps(add: Iterable[str], drop: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """docker/cli's EffectiveCapAddCapDrop: names upper-cased with the CAP_ prefix (ALL stays ALL), ALL in
+    --cap-add makes the other additions redundant, a capability both added and dropped is neither, sorted."""
+
+    def normal(caps: Iterable[str]) -> set[str]:
+        out = set()
+        for cap in caps:
+            name = cap.strip().upper()
+            out.add(name if name == "ALL" or name.startswith("CAP_") else "CAP_" + name)
+        return out
+
+    adds, drops = normal(add), normal(drop)
+    cap_add = ["ALL"] if "ALL" in adds else [c for c in adds if c not in drops]
+    cap_drop = [c for c in drops if c not in adds]
+    return tuple(sorted(cap_add)), tuple(sorted(cap_drop))
+
+
+#: docker's restart policies (opts.ParseRestartPolicy)
+RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
+
+
+def parse_restart(value: str, rm: bool) -> tuple[str, int]:
+    """`no`, `always`, `unless-stopped`, `on-failure[:N]` -> (name, maximum retries)."""
+    name, sep, count = value.partition(":")
+    if name not in RESTART_POLICIES:
+        raise UsageError(
+            f"invalid restart policy {shown(value)}: expected one of {', '.join(RESTART_POLICIES)}", "run"
+        )
+    retries = 0
+    if sep:
+        if name != "on-failure":
+            raise UsageError(f"maximum retry count cannot be used with restart policy '{name}'", "run")
+        retries = parse_int(count, "--restart", "run", minimum=0, maximum=2**31 - 1)
+    if rm and name != "no":
+        raise UsageError("conflicting options: --restart and --rm", "run")
+    return name, retries
+
+
+def parse_memory(value: str) -> int:
+    """-m/--memory: go-units RAMInBytes (`512m`, `1g`); the Engine wants at least 6 MB."""
+    from dkr.grammars.units import InvalidSize, ram_in_bytes
+
+    try:
+        size = ram_in_bytes(value)
+    except InvalidSize as exc:
+        raise UsageError(f"invalid -m/--memory {shown(value)}: {exc}", "run") from None
+    if 0 < size < 6 * 1024 * 1024:
+        raise UsageError(f"invalid -m/--memory {shown(value)}: the minimum memory limit is 6MB", "run")
+    return size
+
+
+def parse_cpus(value: str) -> int:
+    """--cpus: a decimal number of CPUs -> NanoCpus (docker's opts.NanoCPUs: at most 9 decimals)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(value.strip()) if value.strip().isascii() else Decimal("nan")
+    except InvalidOperation:
+        number = Decimal("nan")
+    if not number.is_finite() or number < 0 or number * 1_000_000_000 >= 2**63:
+        raise UsageError(f"invalid --cpus {shown(value)}: expected a number of CPUs, e.g. 1.5", "run")
+    nano = number * 1_000_000_000
+    if nano != nano.to_integral_value():
+        raise UsageError(f"invalid --cpus {shown(value)}: value is too precise", "run")
+    return int(nano)
+
+
+def parse_duration_ns(value: str | None, flag: str) -> int:
+    """A --health-* duration (Go's ParseDuration), never negative."""
+    if value is None:
+        return 0
+    from dkr.grammars.timespec import TimeSpecError, parse_go_duration
+
+    try:
+        ns = parse_go_duration(value)
+    except TimeSpecError as exc:
+        raise UsageError(f"invalid {flag} {shown(value)}: {exc}", "run") from None
+    if ns < 0:
+        raise UsageError(f"{flag} cannot be negative", "run")
+    return ns
+
+
+def check_hostname(value: str | None) -> str:
+    """-h/--hostname: what the Engine would refuse later (a blank, a space) refused here."""
+    if value is None:
+        return ""
+    if not value or len(value) > 253 or any(c.isspace() for c in value):
+        raise UsageError(f"invalid -h/--hostname {shown(value)}", "run")
+    return value
 
 
 def detach_keys(value: str | None, command: str) -> bytes:
@@ -207,7 +385,33 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
     host: dict[str, object] = {"PortBindings": port_bindings(mappings), "AutoRemove": spec.auto_remove}
     if spec.init:
         host["Init"] = True
+    if spec.restart is not None:
+        host["RestartPolicy"] = {"Name": spec.restart[0], "MaximumRetryCount": spec.restart[1]}
+    if spec.memory:
+        host["Memory"] = spec.memory
+    if spec.nano_cpus:
+        host["NanoCpus"] = spec.nano_cpus
+    if spec.cap_add:
+        host["CapAdd"] = list(spec.cap_add)
+    if spec.cap_drop:
+        host["CapDrop"] = list(spec.cap_drop)
+    if spec.read_only:
+        host["ReadonlyRootfs"] = True
+    extra: dict[str, object] = {}
+    if spec.entrypoint is not None:
+        extra["Entrypoint"] = list(spec.entrypoint)
+    if spec.user:
+        extra["User"] = spec.user
+    if spec.hostname:
+        extra["Hostname"] = spec.hostname
+    if spec.stop_signal:
+        extra["StopSignal"] = spec.stop_signal
+    if spec.stop_timeout is not None:
+        extra["StopTimeout"] = spec.stop_timeout
+    if spec.healthcheck is not None:
+        extra["Healthcheck"] = spec.healthcheck.to_api()
     return {
+        **extra,
         "Image": spec.image,
         "Cmd": list(spec.command) or None,
         "Env": list(spec.env),

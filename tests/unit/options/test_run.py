@@ -321,3 +321,41 @@ def test_container_config_defaults() -> None:
     assert body["Cmd"] is None  # the image's CMD
     assert body["HostConfig"] == {"PortBindings": {}, "AutoRemove": False}  # Init unset: the Engine's default
     assert body["AttachStdout"] is False
+
+
+@pytest.mark.parametrize(
+    ("value", "rm", "expected"),
+    [("no", False, ("no", 0)), ("always", False, ("always", 0)), ("on-failure", False, ("on-failure", 0)),
+     ("on-failure:5", False, ("on-failure", 5)), ("unless-stopped", False, ("unless-stopped", 0)),
+     ("no", True, ("no", 0))],
+)  # fmt: skip
+def test_restart_policies(value: str, rm: bool, expected: tuple[str, int]) -> None:
+    from dkr.options.run import parse_restart
+
+    assert parse_restart(value, rm) == expected
+
+
+@pytest.mark.parametrize(("value", "nano"), [("1", 10**9), ("1.5", 15 * 10**8), ("0.000000001", 1), ("0", 0)])
+def test_cpus(value: str, nano: int) -> None:
+    from dkr.options.run import parse_cpus
+
+    assert parse_cpus(value) == nano
+
+
+@pytest.mark.parametrize("value", ["-1", "x", "nan", "inf", "1e400", "0.0000000001", "\u0661"])
+def test_cpus_refused(value: str) -> None:
+    from dkr.options.run import parse_cpus
+
+    with pytest.raises(UsageError):
+        parse_cpus(value)
+
+
+def test_caps_as_docker_normalises_them() -> None:
+    from dkr.options.run import effective_caps
+
+    assert effective_caps(["net_admin", "CAP_SYS_TIME"], ["chown"]) == (
+        ("CAP_NET_ADMIN", "CAP_SYS_TIME"),
+        ("CAP_CHOWN",),
+    )
+    assert effective_caps(["all", "net_admin"], []) == (("ALL",), ())
+    assert effective_caps(["x"], ["X"]) == ((), ())
