@@ -2,8 +2,9 @@
 
 Hand-written because no maintained Python package implements Go templates; dkr supports the forms docker's
 documentation shows: `{{.Field}}`, `{{json .}}`, `{{json .Field}}`, `{{.Label "key"}}`, `{{upper|lower|title
-.Field}}`, `{{printf "%s" .Field}}`-free text, the `table` prefix and `\\t`/`\\n` escapes. Anything else is a
-usage error, found before the Engine is asked.
+.Field}}`, `{{printf "%s" .Field}}`-free text, the `table` prefix and `\\t`/`\\n` escapes. Over a whole Engine
+object (`inspect`: no list of known fields) also paths `{{.State.Status}}` and `{{index .Config.Labels "k"}}`.
+Anything else is a usage error, found before the Engine is asked.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ _SPACE = " \t\r\n"
 _FIELD = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)$")
 _LABEL = re.compile(r'^\.Label\s+"([^"]*)"$')
 _FUNC = re.compile(r"^(json|upper|lower|title)\s+(\.|\.[A-Za-z_][A-Za-z0-9_]*)$")
+# over a whole object (inspect): a path of fields, `index PATH "key"`, a function of a path
+_NAME = r"\.[A-Za-z_][A-Za-z0-9_]*"
+_PATH = re.compile(rf"^(\.|(?:{_NAME})+)$")
+_INDEX = re.compile(rf'^index\s+(\.|(?:{_NAME})+)\s+"([^"\\]*)"$')
+_PATH_FUNC = re.compile(rf"^(json|upper|lower|title)\s+(\.|(?:{_NAME})+)$")
 
 Part = Callable[[Mapping[str, Any], Mapping[str, str]], str]
 #: How a part reads in a table's header line, given each field's column title.
@@ -99,8 +105,9 @@ class Template:
         return "".join(p(titles) for p in self.header_parts)
 
 
-def compile_template(source: str, known: Sequence[str], command: str) -> Template:
-    """Parse a --format TEMPLATE against the known field names; a bad one is a UsageError for `command`."""
+def compile_template(source: str, known: Sequence[str] | None, command: str) -> Template:
+    """Parse a --format TEMPLATE against the known field names (None: any path into an Engine object, as
+    `inspect` reads it); a bad one is a UsageError for `command`."""
     # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends
     table = source.startswith("table")
     if table:
@@ -139,8 +146,11 @@ def compile_template(source: str, known: Sequence[str], command: str) -> Templat
 
 
 def _compile_action(
-    expr: str, known: Sequence[str], command: str, columns: list[str], used: list[str]
+    expr: str, known: Sequence[str] | None, command: str, columns: list[str], used: list[str]
 ) -> tuple[Part, HeaderPart]:
+    if known is None:
+        return _object_action(expr, command), _literal_header("")
+
     def check(name: str) -> None:
         if name not in known:
             raise UsageError(
@@ -176,6 +186,78 @@ def _compile_action(
             "title": lambda v: _go_title(_text(v)),
         }[func]
         return (lambda fields, labels: conv(fields.get(name))), _title(name)
+    raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
+
+
+class TemplateExecError(Exception):
+    """A template that cannot be executed on this object (Go's "executing ... at <.X>: ..."); dkr's commands
+    turn it into their own failure."""
+
+
+#: what Go prints for a key absent from a map (missingkey=default)
+NO_VALUE = "<no value>"
+_MISSING = object()
+
+
+def _path(expr: str) -> tuple[str, ...]:
+    return tuple(name for name in expr.split(".") if name)
+
+
+def _lookup(obj: Any, path: tuple[str, ...], expr: str) -> Any:
+    """The value at `path` in a decoded JSON object, as docker's raw-JSON fallback (map[string]interface{})
+    reads it: an absent key is <no value>; a field of anything but an object is an execution error."""
+    for i, name in enumerate(path):
+        if obj is _MISSING or obj is None:
+            raise TemplateExecError(f"at <{expr}>: nil pointer evaluating interface {{}}.{name}")
+        if not isinstance(obj, dict):
+            where = "." + ".".join(path[:i]) if i else "."
+            raise TemplateExecError(f"at <{expr}>: can't evaluate field {name} in {where}")
+        obj = obj.get(name, _MISSING)
+    return obj
+
+
+def go_value(value: Any) -> str:
+    """Go's %v of a decoded JSON value: maps as map[k:v] with sorted keys, lists as [a b], nil as <nil>."""
+    if value is _MISSING:
+        return NO_VALUE
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_value(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(go_value(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
+
+
+def _object_action(expr: str, command: str) -> Part:
+    if m := _PATH.match(expr):
+        path = _path(m.group(1))
+        return lambda obj, labels: go_value(_lookup(obj, path, expr))
+    if m := _INDEX.match(expr):
+        path, key = _path(m.group(1)), m.group(2)
+
+        def index(obj: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+            found = _lookup(obj, path, expr)
+            if found is _MISSING or found is None:
+                return ""  # Go's index of a nil map: the zero value
+            if not isinstance(found, dict):
+                raise TemplateExecError(f"at <{expr}>: can't index item of type {type(found).__name__}")
+            return go_value(found.get(key, ""))
+
+        return index
+    if m := _PATH_FUNC.match(expr):
+        func, path = m.group(1), _path(m.group(2))
+        conv: Callable[[Any], str] = {
+            "json": lambda v: _json(None if v is _MISSING else v),
+            "upper": lambda v: go_value(v).upper(),
+            "lower": lambda v: go_value(v).lower(),
+            "title": lambda v: _go_title(go_value(v)),
+        }[func]
+        return lambda obj, labels: conv(_lookup(obj, path, expr))
     raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
 
 

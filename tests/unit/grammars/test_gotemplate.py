@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dkr.errors import UsageError
-from dkr.grammars.gotemplate import compile_template, tabwrite
+from dkr.grammars.gotemplate import TemplateExecError, compile_template, tabwrite
 
 KNOWN = ("ID", "Names", "Ports", "Status")
 FIELDS = {"ID": "abc", "Names": "web", "Ports": "80/tcp", "Status": "Up 1 second"}
@@ -113,3 +115,40 @@ def test_json_escapes_html_for_the_row_but_not_for_a_field() -> None:
     assert compile_template("{{json .Ports}}", KNOWN, "ps").render(fields) == '"0.0.0.0:80->80/tcp"'
     row = compile_template("{{json .}}", KNOWN, "ps").render(fields)
     assert '"Ports":"0.0.0.0:80-\\u003e80/tcp"' in row
+
+
+# --- over a whole Engine object (inspect) ------------------------------------------------------------------
+
+OBJ = {"State": {"Status": "running", "Pid": 7, "Health": None}, "Config": {"Labels": None, "Env": ["A=1"]}}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("{{.State.Status}}", "running", id="path"),
+        pytest.param("{{.State.Pid}} {{.State.Health}}", "7 <nil>", id="int-nil"),
+        pytest.param("{{.State.Nope}}", "<no value>", id="missing-key"),
+        pytest.param("{{.State}}", "map[Health:<nil> Pid:7 Status:running]", id="map"),
+        pytest.param("{{.Config.Env}}", "[A=1]", id="list"),
+        pytest.param('{{index .Config.Labels "k"}}', "", id="index-nil-map"),
+        pytest.param('{{index .State "Status"}}', "running", id="index"),
+        pytest.param("{{json .Config}}", '{"Labels":null,"Env":["A=1"]}', id="json-path"),
+        pytest.param("{{json .Nope}}", "null", id="json-missing"),
+        pytest.param("{{upper .State.Status}}", "RUNNING", id="upper"),
+    ],
+)
+def test_object_templates(source: str, expected: str) -> None:
+    assert compile_template(source, None, "inspect").render(OBJ) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "needle"),
+    [
+        pytest.param("{{.State.Health.Status}}", "nil pointer evaluating interface {}.Status", id="nil"),
+        pytest.param("{{.State.Status.X}}", "can't evaluate field X in .State.Status", id="string-field"),
+        pytest.param('{{index .State.Pid "x"}}', "can't index item", id="index-int"),
+    ],
+)
+def test_object_template_execution_errors(source: str, needle: str) -> None:
+    with pytest.raises(TemplateExecError, match=re.escape(needle)):
+        compile_template(source, None, "inspect").render(OBJ)
