@@ -103,24 +103,33 @@ COMMANDS: dict[str, str] = {
     "exec": "Run a command in a running container; its exit code is dkr's.",
     "image": "Manage images: rm, prune.",
     "images": "List images.",
+    "inspect": "Return low-level information on containers and images.",
+    "kill": "Kill one or more running containers, all at once.",
     "layers": "Show an image's layers, oldest first: the instruction behind each, its size, the running "
     "total and its share of the image.",
     "lint": "Check Dockerfiles for what breaks the layer cache, and other habits.",
     "login": "Log in to a registry (Docker Hub by default).",
     "logout": "Log out from a registry (Docker Hub by default).",
     "logs": "Show a container's logs.",
+    "pause": "Pause all processes within one or more containers.",
+    "port": "List port mappings or a specific mapping for the container.",
     "ps": "List containers.",
     "pull": "Download an image from a registry; print its reference on stdout.",
     "push": "Upload an image to a registry; print the pushed digest on stdout.",
+    "rename": "Rename a container.",
+    "restart": "Restart one or more containers, all at once.",
     "rm": "Remove one or more containers, all at once.",
     "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",
+    "start": "Start one or more stopped containers.",
     "stop": "Stop one or more running containers, all at once.",
     "system": "Manage the Engine as a whole: df, prune.",
     "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",
+    "unpause": "Unpause all processes within one or more containers.",
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",
+    "wait": "Block until one or more containers stop, then print their exit codes.",
 }
 
 

@@ -1,0 +1,108 @@
+"""inspect, start, restart, kill, pause/unpause, wait, port and rename against the real Engine, with the
+docker CLI as the reference on the same containers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+from tests.integration.support import dkr, free_port, unique
+
+
+def docker(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_inspect_is_dockers_json_array_and_reports_the_missing_one(
+    make_container: Any, base_image: str
+) -> None:
+    ctr = make_container("sleep 300", labels={"dkr.k": "v<&>"})
+    missing = unique("missing")
+    args = [ctr.name, base_image, missing]
+    res, ref = dkr("inspect", *args), docker("inspect", *args)
+    assert res.returncode == ref.returncode == 1, res.stderr
+    assert json.loads(res.stdout) == json.loads(ref.stdout)
+    assert [o["Id"] for o in json.loads(res.stdout)] == [ctr.id, json.loads(ref.stdout)[1]["Id"]]
+    assert res.stdout.startswith("[\n    {\n        ")
+    assert res.stderr.splitlines() == [f"dkr: error: No such object: {missing}"]
+
+
+def test_inspect_templates_match_docker(make_container: Any, base_image: str) -> None:
+    ctr = make_container("sleep 300", labels={"dkr.k": "v<&>"})
+    for template in [
+        "{{.State.Status}} {{.Name}} {{.State.Running}}",
+        '{{index .Config.Labels "dkr.k"}}|{{index .Config.Labels "nope"}}',
+        "{{json .Config.Labels}}",
+        "{{.Config.Cmd}} {{.State.Pid}}",
+    ]:
+        res, ref = dkr("inspect", "-f", template, ctr.name), docker("inspect", "-f", template, ctr.name)
+        assert (res.returncode, res.stdout) == (ref.returncode, ref.stdout), template
+    # {{json .}}: the Engine's object (docker's CLI re-encodes its own struct, whose fields follow its version)
+    res = dkr("inspect", "-f", "{{json .}}", ctr.name)
+    ctr.reload()
+    assert json.loads(res.stdout) == ctr.attrs
+    res = dkr("inspect", "--type", "image", "-f", "{{.Id}}", base_image)
+    assert res.returncode == 0 and res.stdout.startswith("sha256:"), res.stderr
+    res, ref = dkr("inspect", "--type", "image", ctr.name), docker("inspect", "--type", "image", ctr.name)
+    assert res.returncode == ref.returncode == 1 and res.stdout == ref.stdout == "[]\n"
+    assert res.stderr.lower() == "dkr: error: " + ref.stderr.lower().removeprefix(
+        "error response from daemon: "
+    )
+
+
+def test_kill_wait_start_and_their_exit_codes(make_container: Any) -> None:
+    a, b = make_container("sleep 300"), make_container("sleep 300")
+    res = dkr("kill", a.name, b.name)
+    assert (res.returncode, res.stdout.splitlines()) == (0, [a.name, b.name]), res.stderr
+    res = dkr("wait", a.name, b.name)
+    assert (res.returncode, res.stdout) == (0, "137\n137\n")
+    # a stopped container cannot be killed: exit 1 as docker's
+    res, ref = dkr("kill", a.name), docker("kill", a.name)
+    assert res.returncode == ref.returncode == 1
+    assert res.stderr.startswith(f"dkr: error: cannot kill '{a.name}': ") and res.stdout == ""
+    missing = unique("missing")
+    res, ref = dkr("start", missing, a.name), docker("start", missing)
+    assert res.returncode == ref.returncode == 1
+    assert res.stdout == f"{a.name}\n"
+    a.reload()
+    assert a.attrs["State"]["Running"]
+    # -a: the output and the exit code passed through
+    c = make_container(["sh", "-c", "echo out; echo err >&2; exit 7"], start=False)
+    res = dkr("start", "-a", c.name)
+    assert (res.returncode, res.stdout, res.stderr) == (7, "out\n", "err\n")
+    res = dkr("wait", c.name, missing)
+    assert res.returncode == 1 and res.stdout == "7\n"
+
+
+def test_kill_signal_restart_pause_rename(make_container: Any) -> None:
+    ctr = make_container(["sh", "-c", "trap 'exit 3' USR1; while :; do sleep 0.1; done"])
+    assert dkr("kill", "-s", "USR1", ctr.name).returncode == 0
+    assert dkr("wait", ctr.name).stdout == "3\n"
+    res = dkr("restart", "-t", "1", ctr.name)
+    assert res.returncode == 0 and res.stdout == f"{ctr.name}\n"
+    ctr.reload()
+    assert ctr.attrs["State"]["Running"] and ctr.attrs["RestartCount"] == 0
+    assert dkr("pause", ctr.name).returncode == 0
+    ctr.reload()
+    assert ctr.attrs["State"]["Paused"]
+    assert dkr("unpause", ctr.name).returncode == 0
+    ctr.reload()
+    assert not ctr.attrs["State"]["Paused"]
+    new = unique("renamed")
+    res = dkr("rename", ctr.name, new)
+    assert (res.returncode, res.stdout) == (0, "")
+    ctr.reload()
+    assert ctr.name == new
+
+
+def test_port_matches_docker(make_container: Any) -> None:
+    p1, p2 = free_port(), free_port()
+    ctr = make_container("sleep 300", ports={"80/tcp": ("127.0.0.1", p1), "53/udp": ("127.0.0.1", p2)})
+    for extra in [[], ["80"], ["53/udp"]]:
+        res, ref = dkr("port", ctr.name, *extra), docker("port", ctr.name, *extra)
+        assert (res.returncode, res.stdout) == (0, ref.stdout), extra
+    assert dkr("port", ctr.name).stdout == f"53/udp -> 127.0.0.1:{p2}\n80/tcp -> 127.0.0.1:{p1}\n"
+    res, ref = dkr("port", ctr.name, "81"), docker("port", ctr.name, "81")
+    assert res.returncode == ref.returncode == 1
+    assert res.stderr == f"dkr: error: No public port '81' published for {ctr.name}\n"
