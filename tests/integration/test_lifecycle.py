@@ -35,9 +35,12 @@ def test_inspect_templates_match_docker(make_container: Any, base_image: str) ->
         '{{index .Config.Labels "dkr.k"}}|{{index .Config.Labels "nope"}}',
         "{{json .Config.Labels}}",
         "{{.Config.Cmd}} {{.State.Pid}}",
+        "{{.State.Nope}}",
+        "a\n{{.Config.Labels.nope}}",
     ]:
         res, ref = dkr("inspect", "-f", template, ctr.name), docker("inspect", "-f", template, ctr.name)
         assert (res.returncode, res.stdout) == (ref.returncode, ref.stdout), template
+        assert res.stderr == ("dkr: error: " + ref.stderr if ref.stderr else ""), template
     # {{json .}}: the Engine's object (docker's CLI re-encodes its own struct, whose fields follow its version)
     res = dkr("inspect", "-f", "{{json .}}", ctr.name)
     ctr.reload()

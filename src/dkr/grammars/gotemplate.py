@@ -130,7 +130,13 @@ def compile_template(source: str, known: Sequence[str] | None, command: str) -> 
             header_parts.append(_literal_header(text))
         pos = m.end()
         trim_next = bool(m.group("rtrim"))
-        part, header_part = _compile_action(m.group("body").strip(_SPACE), known, command, columns, used)
+        body = m.group("body")
+        expr = body.strip(_SPACE)
+        if known is None:  # over an Engine object: an execution error names where in the source it failed
+            at = m.start("body") + len(body) - len(body.lstrip(_SPACE))
+            part, header_part = _object_action(expr, command, _Where(source, at)), _literal_header("")
+        else:
+            part, header_part = _compile_action(expr, known, command, columns, used)
         parts.append(part)
         header_parts.append(header_part)
     tail = source[pos:]
@@ -146,10 +152,8 @@ def compile_template(source: str, known: Sequence[str] | None, command: str) -> 
 
 
 def _compile_action(
-    expr: str, known: Sequence[str] | None, command: str, columns: list[str], used: list[str]
+    expr: str, known: Sequence[str], command: str, columns: list[str], used: list[str]
 ) -> tuple[Part, HeaderPart]:
-    if known is None:
-        return _object_action(expr, command), _literal_header("")
 
     def check(name: str) -> None:
         if name not in known:
@@ -194,32 +198,65 @@ class TemplateExecError(Exception):
     turn it into their own failure."""
 
 
-#: what Go prints for a key absent from a map (missingkey=default)
-NO_VALUE = "<no value>"
-_MISSING = object()
+@dataclass(frozen=True)
+class _Where:
+    """Where an action starts in the template, for Go's `template: :LINE:COL: executing ...` words."""
+
+    source: str
+    at: int
+
+    def error(self, expr: str, offset: int, why: str) -> TemplateExecError:
+        pos = self.at + offset
+        line = self.source.count("\n", 0, pos) + 1
+        col = pos - (self.source.rfind("\n", 0, pos) + 1)
+        return TemplateExecError(f'template: :{line}:{col}: executing "" at <{expr}>: {why}')
 
 
-def _path(expr: str) -> tuple[str, ...]:
-    return tuple(name for name in expr.split(".") if name)
+def _path(expr: str, start: int) -> tuple[tuple[str, int], ...]:
+    """A path's names, each with its offset in the action's expression (the path starts at `start`)."""
+    return tuple((m.group(1), start + m.start()) for m in re.finditer(r"\.([A-Za-z_][A-Za-z0-9_]*)", expr))
 
 
-def _lookup(obj: Any, path: tuple[str, ...], expr: str) -> Any:
-    """The value at `path` in a decoded JSON object, as docker's raw-JSON fallback (map[string]interface{})
-    reads it: an absent key is <no value>; a field of anything but an object is an execution error."""
-    for i, name in enumerate(path):
-        if obj is _MISSING or obj is None:
-            raise TemplateExecError(f"at <{expr}>: nil pointer evaluating interface {{}}.{name}")
+def _lookup(obj: Any, path: tuple[tuple[str, int], ...], expr: str, where: _Where) -> Any:
+    """The value at `path` in a decoded JSON object, as docker's inspect reads it: an absent struct field,
+    or a field of nil, is an execution error; an absent key of a map is <no value>."""
+    for name, offset in path:
+        if obj is None:
+            raise where.error(expr, offset, f"nil pointer evaluating interface {{}}.{name}")
         if not isinstance(obj, dict):
-            where = "." + ".".join(path[:i]) if i else "."
-            raise TemplateExecError(f"at <{expr}>: can't evaluate field {name} in {where}")
-        obj = obj.get(name, _MISSING)
+            raise where.error(expr, offset, f"can't evaluate field {name} in type {_go_type(obj)}")
+        if name not in obj:
+            if not _is_struct(obj):
+                return _NO_VALUE  # a map of the Engine's (Labels): Go's missing key prints <no value>
+            raise where.error(expr, offset, f'map has no entry for key "{name}"')
+        obj = obj[name]
     return obj
+
+
+#: what Go prints for a key absent from a map of the Engine's types (missingkey=default)
+_NO_VALUE = "<no value>"
+_GO_FIELD = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _is_struct(obj: dict[str, Any]) -> bool:
+    """Whether an object is one of the Engine's structs (docker's CLI decodes it into a typed struct, where an
+    unknown field is an error), not one of its maps (Labels, Ports: a missing key is <no value>): struct
+    fields are Go's exported CamelCase names; a map's keys are anything, and an empty one is a map."""
+    return bool(obj) and all(_GO_FIELD.fullmatch(key) for key in obj)
+
+
+def _go_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "[]interface {}"
+    return "float64" if isinstance(value, (int, float)) else "interface {}"
 
 
 def go_value(value: Any) -> str:
     """Go's %v of a decoded JSON value: maps as map[k:v] with sorted keys, lists as [a b], nil as <nil>."""
-    if value is _MISSING:
-        return NO_VALUE
     if value is None:
         return "<nil>"
     if isinstance(value, bool):
@@ -233,31 +270,31 @@ def go_value(value: Any) -> str:
     return str(value)
 
 
-def _object_action(expr: str, command: str) -> Part:
+def _object_action(expr: str, command: str, where: _Where) -> Part:
     if m := _PATH.match(expr):
-        path = _path(m.group(1))
-        return lambda obj, labels: go_value(_lookup(obj, path, expr))
+        path = _path(m.group(1), m.start(1))
+        return lambda obj, labels: go_value(_lookup(obj, path, expr, where))
     if m := _INDEX.match(expr):
-        path, key = _path(m.group(1)), m.group(2)
+        path, key = _path(m.group(1), m.start(1)), m.group(2)
 
         def index(obj: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-            found = _lookup(obj, path, expr)
-            if found is _MISSING or found is None:
+            found = _lookup(obj, path, expr, where)
+            if found is None:
                 return ""  # Go's index of a nil map: the zero value
             if not isinstance(found, dict):
-                raise TemplateExecError(f"at <{expr}>: can't index item of type {type(found).__name__}")
+                raise where.error(expr, 0, f"error calling index: can't index item of type {_go_type(found)}")
             return go_value(found.get(key, ""))
 
         return index
     if m := _PATH_FUNC.match(expr):
-        func, path = m.group(1), _path(m.group(2))
+        func, path = m.group(1), _path(m.group(2), m.start(2))
         conv: Callable[[Any], str] = {
-            "json": lambda v: _json(None if v is _MISSING else v),
+            "json": _json,
             "upper": lambda v: go_value(v).upper(),
             "lower": lambda v: go_value(v).lower(),
             "title": lambda v: _go_title(go_value(v)),
         }[func]
-        return lambda obj, labels: conv(_lookup(obj, path, expr))
+        return lambda obj, labels: conv(_lookup(obj, path, expr, where))
     raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
 
 

@@ -22,11 +22,13 @@ def show(outcomes: Sequence[Outcome], output: OutputFormat) -> int:
         # docker's json.Indent of the Engine's objects: four spaces, no space before ":"
         render.result(json.dumps(found, indent=4, separators=(",", ": "), ensure_ascii=False))
     else:
+        lines = []
         for obj in found:
             try:
-                render.result(output.template.render(obj))
+                lines.append(output.template.render(obj))
             except TemplateExecError as exc:
-                broken.append(f"template: executing {exc}")
+                broken.append(f"template parsing error: {exc}")  # docker's words
+        render.results(lines or [""])  # as docker's: a line even when there was nothing to show
     for res in failed:
         assert res.error is not None
         render.error(message(res.error))
