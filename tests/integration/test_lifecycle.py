@@ -3,8 +3,13 @@ docker CLI as the reference on the same containers."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
 from typing import Any
 
 from tests.integration.support import dkr, free_port, unique
@@ -109,3 +114,81 @@ def test_port_matches_docker(make_container: Any) -> None:
     res, ref = dkr("port", ctr.name, "81"), docker("port", ctr.name, "81")
     assert res.returncode == ref.returncode == 1
     assert res.stderr == f"dkr: error: No public port '81' published for {ctr.name}\n"
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every path under root (relative) with its content, "dir" for a folder."""
+    return {str(p.relative_to(root)): "dir" if p.is_dir() else p.read_text() for p in sorted(root.rglob("*"))}
+
+
+def test_cp_from_a_container_as_docker(make_container: Any, tmp_path: Path) -> None:
+    ctr = make_container(["sh", "-c", "mkdir -p /d/sub && echo a > /d/a && echo b > /d/sub/b && sleep 300"])
+    time.sleep(0.5)
+    cases = [
+        ("/d", "new"),  # a folder copied as a new name
+        ("/d", "existing/"),  # into an existing folder, under its own name
+        ("/d/.", "existing/"),  # its contents into an existing folder
+        ("/d/a", "file"),  # a file under a new name
+        ("/d/a", "existing/"),  # a file into a folder
+    ]
+    for i, (src, dst) in enumerate(cases):
+        trees = []
+        for tool in (dkr, docker):
+            root = tmp_path / f"{tool.__name__}{i}"
+            (root / "existing").mkdir(parents=True)
+            res = tool("cp", f"{ctr.name}:{src}", f"{root}/{dst}")
+            assert res.returncode == 0, (src, dst, res.stderr)
+            trees.append(_tree(root))
+        assert trees[0] == trees[1], (src, dst)
+    root = tmp_path / "errors"
+    root.mkdir()
+    (root / "f").write_text("x")
+    for src, dst in [("/nope", "x"), ("/d", "f"), ("/d/a", "nodir/"), ("/d/a", "missing/parent")]:
+        res, ref = (
+            dkr("cp", f"{ctr.name}:{src}", f"{root}/{dst}"),
+            docker("cp", f"{ctr.name}:{src}", f"{root}/{dst}"),
+        )
+        assert res.returncode == ref.returncode == 1, (src, dst, res.stderr, ref.stderr)
+        assert res.stderr.startswith("dkr: error: ") and len(res.stderr.splitlines()) == 1, res.stderr
+    # -: the tar stream itself on stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "dkr", "cp", f"{ctr.name}:/d", "-"], capture_output=True, timeout=60
+    )
+    assert out.returncode == 0
+    with tarfile.open(fileobj=io.BytesIO(out.stdout)) as tar:
+        assert sorted(tar.getnames()) == ["d", "d/a", "d/sub", "d/sub/b"]
+
+
+def test_cp_into_a_container_as_docker(make_container: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "a").write_text("a")
+    (src / "sub" / "b").write_text("b")
+    for tool in (dkr, docker):
+        ctr = make_container(["sh", "-c", "mkdir /into && sleep 300"])
+        time.sleep(0.5)
+        assert tool("cp", str(src), f"{ctr.name}:/new").returncode == 0
+        assert tool("cp", str(src), f"{ctr.name}:/into").returncode == 0
+        assert tool("cp", f"{src}/.", f"{ctr.name}:/into").returncode == 0
+        assert tool("cp", str(src / "a"), f"{ctr.name}:/file").returncode == 0
+        listing = ctr.exec_run(["sh", "-c", "find /new /into /file | sort; cat /file /into/src/sub/b"]).output
+        if tool is dkr:
+            ours = listing
+        else:
+            assert listing == ours
+    ctr = make_container("sleep 300")
+    res, ref = dkr("cp", str(src), f"{ctr.name}:/nope/x"), docker("cp", str(src), f"{ctr.name}:/nope/x")
+    assert res.returncode == ref.returncode == 1, (res.stderr, ref.stderr)
+    res = dkr("cp", str(tmp_path / "missing"), f"{ctr.name}:/")
+    assert res.returncode == 1 and res.stderr.startswith("dkr: error: lstat "), res.stderr
+    # -: a tar stream on stdin, extracted into a folder
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.add(src / "a", arcname="piped")
+    res = subprocess.run(
+        [sys.executable, "-m", "dkr", "cp", "-", f"{ctr.name}:/"],
+        input=buf.getvalue(),
+        capture_output=True,
+    )
+    assert res.returncode == 0, res.stderr
+    assert ctr.exec_run(["cat", "/piped"]).output == b"a"

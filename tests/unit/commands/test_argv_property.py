@@ -254,6 +254,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "unpause": [],
     "rename": [],
     "port": [],
+    "cp": [(("-a", "--archive"), None), (("-q", "--quiet"), None)],
 }  # fmt: skip
 container = st.one_of(st.sampled_from([CID[:12], CID, "argv", "/argv", "nosuch"]), value)
 image = st.one_of(st.sampled_from([IMAGE, "busybox", "sha256:" + "a" * 64, "/", "."]), value)
@@ -329,6 +330,12 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "pause": st.lists(container, max_size=2),
     "unpause": st.lists(container, max_size=2),
     "rename": st.lists(st.one_of(container, st.just("new")), max_size=3),
+    "cp": st.lists(
+        st.one_of(
+            path, st.sampled_from(["argv:/", "argv:/etc/.", "nosuch:/x", "-", "a:b:c", "./a:b", "/x:y"])
+        ),
+        max_size=3,
+    ),
     "port": st.builds(
         lambda c, rest: [c, *rest], container, st.lists(good("80", "80/tcp", "53/udp", "70000"), max_size=2)
     ),

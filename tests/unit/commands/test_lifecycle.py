@@ -77,6 +77,12 @@ def serve(fake: FakeEngine) -> None:
         pytest.param(["port", "a", "http"], ["invalid port 'http'"], id="port-word"),
         pytest.param(["port", "a", "70000/tcp"], ["invalid port '70000'"], id="port-range"),
         pytest.param(["port", "a", "80", "81"], ["unexpected extra argument"], id="port-two"),
+        pytest.param(["cp", "a", "b"], ["must specify at least one container"], id="cp-no-container"),
+        pytest.param(["cp", "/x:y", "./a:b"], ["must specify at least one container"], id="cp-local-forms"),
+        pytest.param(["cp", "a:/x", "b:/y"], ["copying between containers is not supported"], id="cp-two"),
+        pytest.param(["cp", "a:", "/tmp"], ["filesystem path cannot be empty"], id="cp-empty-path"),
+        pytest.param(["cp", "a b:/x", "/tmp"], ["invalid container name 'a b'"], id="cp-container-name"),
+        pytest.param(["cp", "a:/x"], ["missing argument"], id="cp-one"),
     ],
 )
 def test_usage_errors_reach_no_engine(fake: FakeEngine, args: list[str], needles: list[str]) -> None:
