@@ -126,6 +126,7 @@ COMMANDS: dict[str, str] = {
     "stop": "Stop one or more running containers, all at once.",
     "system": "Manage the Engine as a whole: df, prune.",
     "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",
+    "top": "Display the running processes of a container.",
     "unpause": "Unpause all processes within one or more containers.",
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",

@@ -192,3 +192,18 @@ def test_cp_into_a_container_as_docker(make_container: Any, tmp_path: Path) -> N
     )
     assert res.returncode == 0, res.stderr
     assert ctr.exec_run(["cat", "/piped"]).output == b"a"
+
+
+def test_top_matches_docker_shape(make_container: Any) -> None:
+    ctr = make_container("sleep 300")
+    for extra in [[], ["-o", "pid,comm"]]:
+        res, ref = dkr("top", ctr.name, *extra), docker("top", ctr.name, *extra)
+        assert res.returncode == ref.returncode == 0, res.stderr
+        # the same processes and columns (the TIME and C columns may tick between the two calls)
+        assert [ln.split()[:2] for ln in res.stdout.splitlines()] == [
+            ln.split()[:2] for ln in ref.stdout.splitlines()
+        ]
+        assert res.stdout.splitlines()[0] == ref.stdout.splitlines()[0]
+    ctr.stop(timeout=0)
+    res, ref = dkr("top", ctr.name), docker("top", ctr.name)
+    assert res.returncode == ref.returncode == 1 and "is not running" in res.stderr

@@ -147,3 +147,11 @@ def start_attached(
             api, "/containers/{0}/wait", cid, params={"condition": "not-running"}, timeout=None
         ).json()
     return int(answer.get("StatusCode", 0))
+
+
+def processes(engine: Engine, container: str, ps_args: str) -> tuple[list[str], list[list[str]]]:
+    """GET /containers/{id}/top: ps's titles and one row per process (the Engine runs ps on its host)."""
+    with engine.errors():
+        answer: dict[str, Any] = engine.api.top(container.strip("/"), ps_args=ps_args or None)
+    titles = [str(t) for t in answer.get("Titles") or []]
+    return titles, [[str(cell) for cell in row] for row in answer.get("Processes") or []]

@@ -255,6 +255,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "rename": [],
     "port": [],
     "cp": [(("-a", "--archive"), None), (("-q", "--quiet"), None)],
+    "top": [],
 }  # fmt: skip
 container = st.one_of(st.sampled_from([CID[:12], CID, "argv", "/argv", "nosuch"]), value)
 image = st.one_of(st.sampled_from([IMAGE, "busybox", "sha256:" + "a" * 64, "/", "."]), value)
@@ -330,6 +331,9 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "pause": st.lists(container, max_size=2),
     "unpause": st.lists(container, max_size=2),
     "rename": st.lists(st.one_of(container, st.just("new")), max_size=3),
+    "top": st.builds(
+        lambda c, rest: [c, *rest], container, st.lists(good("-ef", "-o", "pid,comm", "aux"), max_size=3)
+    ),
     "cp": st.lists(
         st.one_of(
             path, st.sampled_from(["argv:/", "argv:/etc/.", "nosuch:/x", "-", "a:b:c", "./a:b", "/x:y"])

@@ -83,6 +83,7 @@ def serve(fake: FakeEngine) -> None:
         pytest.param(["cp", "a:", "/tmp"], ["filesystem path cannot be empty"], id="cp-empty-path"),
         pytest.param(["cp", "a b:/x", "/tmp"], ["invalid container name 'a b'"], id="cp-container-name"),
         pytest.param(["cp", "a:/x"], ["missing argument"], id="cp-one"),
+        pytest.param(["top", "../x"], ["invalid container name"], id="top-path"),
     ],
 )
 def test_usage_errors_reach_no_engine(fake: FakeEngine, args: list[str], needles: list[str]) -> None:
@@ -161,3 +162,14 @@ def test_rename_is_silent(fake: FakeEngine) -> None:
     res = run_dkr("rename", "web", "/api")
     assert (res.code, res.out, res.err) == (0, "", "")
     assert any("/containers/web/rename?name=api" in r for r in fake.requests), fake.requests
+
+
+def test_top_columns_as_docker(fake: FakeEngine) -> None:
+    top = {"Titles": ["PID", "CMD"], "Processes": [["1", "sleep 300"], ["12345678901234567890123", "sh"]]}
+    fake.route("GET", r"/containers/web/top", lambda m, p, b: (200, top))
+    res = run_dkr("top", "web", "-o", "pid,comm")
+    assert (res.code, res.err) == (0, "")
+    assert res.out == (
+        "PID                       CMD\n1                         sleep 300\n12345678901234567890123   sh\n"
+    )
+    assert any("ps_args=-o+pid%2Ccomm" in r for r in fake.requests), fake.requests
