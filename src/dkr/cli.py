@@ -123,6 +123,7 @@ COMMANDS: dict[str, str] = {
     "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",
     "start": "Start one or more stopped containers.",
+    "stats": "Display a snapshot of containers' resource usage statistics.",
     "stop": "Stop one or more running containers, all at once.",
     "system": "Manage the Engine as a whole: df, prune.",
     "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",

@@ -207,3 +207,23 @@ def test_top_matches_docker_shape(make_container: Any) -> None:
     ctr.stop(timeout=0)
     res, ref = dkr("top", ctr.name), docker("top", ctr.name)
     assert res.returncode == ref.returncode == 1 and "is not running" in res.stderr
+
+
+def test_stats_no_stream_as_docker(make_container: Any) -> None:
+    a, b = make_container("sleep 300"), make_container("sleep 300")
+    res, ref = dkr("stats", "--no-stream", a.name, b.name), docker("stats", "--no-stream", a.name, b.name)
+    assert res.returncode == ref.returncode == 0, res.stderr
+    ours, theirs = res.stdout.splitlines(), ref.stdout.splitlines()
+    assert ours[0] == theirs[0]  # docker's header, column for column
+    # the same containers; ids, names, limits and PIDs agree (usage figures move between the two samples)
+    assert [ln.split()[:2] + ln.split()[-1:] for ln in ours] == [
+        ln.split()[:2] + ln.split()[-1:] for ln in theirs
+    ]
+    assert [ln.split()[5:7] for ln in ours[1:]] == [ln.split()[5:7] for ln in theirs[1:]]
+    res = dkr("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", a.name)
+    assert res.stdout == f"{a.name} 1\n"
+    res = dkr("stats", "--no-stream", "--format", "json", a.name)
+    assert json.loads(res.stdout)["Name"] == a.name
+    missing = unique("missing")
+    res, ref = dkr("stats", "--no-stream", missing), docker("stats", "--no-stream", missing)
+    assert res.returncode == ref.returncode == 1, res.stderr

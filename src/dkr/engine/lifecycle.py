@@ -155,3 +155,13 @@ def processes(engine: Engine, container: str, ps_args: str) -> tuple[list[str], 
         answer: dict[str, Any] = engine.api.top(container.strip("/"), ps_args=ps_args or None)
     titles = [str(t) for t in answer.get("Titles") or []]
     return titles, [[str(cell) for cell in row] for row in answer.get("Processes") or []]
+
+
+def stats_once(engine: Engine, args: Sequence[str], all: bool) -> Iterator[Outcome]:
+    """One sample of each container's stats (the Engine waits for a second reading, for CPU %), in parallel;
+    without arguments, every running container (with `all`, every container)."""
+    if not args:
+        with engine.errors("list containers"):
+            listed = engine.api.containers(all=all, trunc=False)
+        args = [str(c["Id"]) for c in listed]
+    return _each(engine, args, "stats", lambda ref: engine.api.stats(ref, stream=False))

@@ -256,6 +256,9 @@ COMMANDS: dict[str, list[Flag]] = {
     "port": [],
     "cp": [(("-a", "--archive"), None), (("-q", "--quiet"), None)],
     "top": [],
+    "stats": [
+        (("-a", "--all"), None), (("--no-stream",), None), (("--no-trunc",), None), (("--format",), FORMAT),
+    ],
 }  # fmt: skip
 container = st.one_of(st.sampled_from([CID[:12], CID, "argv", "/argv", "nosuch"]), value)
 image = st.one_of(st.sampled_from([IMAGE, "busybox", "sha256:" + "a" * 64, "/", "."]), value)
@@ -331,6 +334,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "pause": st.lists(container, max_size=2),
     "unpause": st.lists(container, max_size=2),
     "rename": st.lists(st.one_of(container, st.just("new")), max_size=3),
+    "stats": st.lists(container, max_size=2),
     "top": st.builds(
         lambda c, rest: [c, *rest], container, st.lists(good("-ef", "-o", "pid,comm", "aux"), max_size=3)
     ),

@@ -84,6 +84,10 @@ def serve(fake: FakeEngine) -> None:
         pytest.param(["cp", "a b:/x", "/tmp"], ["invalid container name 'a b'"], id="cp-container-name"),
         pytest.param(["cp", "a:/x"], ["missing argument"], id="cp-one"),
         pytest.param(["top", "../x"], ["invalid container name"], id="top-path"),
+        pytest.param(["stats", "a"], ["add --no-stream"], id="stats-live"),
+        pytest.param(
+            ["stats", "--no-stream", "--format", "{{.Nope}}"], ["no field '.Nope'"], id="stats-field"
+        ),
     ],
 )
 def test_usage_errors_reach_no_engine(fake: FakeEngine, args: list[str], needles: list[str]) -> None:
@@ -173,3 +177,34 @@ def test_top_columns_as_docker(fake: FakeEngine) -> None:
         "PID                       CMD\n1                         sleep 300\n12345678901234567890123   sh\n"
     )
     assert any("ps_args=-o+pid%2Ccomm" in r for r in fake.requests), fake.requests
+
+
+STATS = {
+    "id": CID,
+    "name": "/web",
+    "cpu_stats": {"cpu_usage": {"total_usage": 3_000_000}, "system_cpu_usage": 200_000_000, "online_cpus": 2},
+    "precpu_stats": {"cpu_usage": {"total_usage": 1_000_000}, "system_cpu_usage": 100_000_000},
+    "memory_stats": {"usage": 3 * 1024 * 1024, "limit": 2 * 1024**3, "stats": {"inactive_file": 1024 * 1024}},
+    "networks": {"eth0": {"rx_bytes": 1500, "tx_bytes": 20}, "eth1": {"rx_bytes": 500, "tx_bytes": 0}},
+    "blkio_stats": {
+        "io_service_bytes_recursive": [{"op": "Read", "value": 4096}, {"op": "write", "value": 1}]
+    },
+    "pids_stats": {"current": 3},
+}
+
+
+def test_stats_no_stream_columns_as_docker(fake: FakeEngine) -> None:
+    fake.route("GET", r"/containers/web/stats", lambda m, p, b: (200, STATS))
+    res = run_dkr("stats", "--no-stream", "web")
+    assert (res.code, res.err) == (0, "")
+    assert res.out.splitlines() == [
+        "CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O     BLOCK I/O    PIDS",
+        "cccccccccccc   web       4.00%     2MiB / 2GiB         0.10%     2kB / 20B   4.1kB / 1B   3",
+    ]
+    assert any("stats?stream=False" in r for r in fake.requests), fake.requests
+    res = run_dkr("stats", "--no-stream", "--format", "json", "web")
+    assert json.loads(res.out) == {
+        "BlockIO": "4.1kB / 1B", "CPUPerc": "4.00%", "Container": "web", "ID": "cccccccccccc",
+        "MemPerc": "0.10%", "MemUsage": "2MiB / 2GiB", "Name": "web", "NetIO": "2kB / 20B", "PIDs": "3",
+    }  # fmt: skip
+    assert list(json.loads(res.out)) == sorted(json.loads(res.out)), "docker's key order"
