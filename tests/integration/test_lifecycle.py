@@ -42,6 +42,7 @@ def test_inspect_templates_match_docker(make_container: Any, base_image: str) ->
         "{{.Config.Cmd}} {{.State.Pid}}",
         "{{.State.Nope}}",
         "a\n{{.Config.Labels.nope}}",
+        "table {{.Name}}\\t{{.State.Running}} ",
     ]:
         res, ref = dkr("inspect", "-f", template, ctr.name), docker("inspect", "-f", template, ctr.name)
         assert (res.returncode, res.stdout) == (ref.returncode, ref.stdout), template
@@ -227,3 +228,11 @@ def test_stats_no_stream_as_docker(make_container: Any) -> None:
     missing = unique("missing")
     res, ref = dkr("stats", "--no-stream", missing), docker("stats", "--no-stream", missing)
     assert res.returncode == ref.returncode == 1, res.stderr
+
+
+def test_start_ai_sends_stdin_and_passes_the_exit_code(make_container: Any) -> None:
+    ctr = make_container(["sh", "-c", "read line; echo got $line; exit 4"], start=False, stdin_open=True)
+    res = dkr("start", "-ai", ctr.name, input="hello\n")
+    assert (res.returncode, res.stdout) == (4, "got hello\n"), res.stderr
+    res, ref = dkr("start", "-a", unique("missing")), docker("start", "-a", unique("missing"))
+    assert res.returncode == ref.returncode == 1

@@ -108,11 +108,13 @@ class Template:
 def compile_template(source: str, known: Sequence[str] | None, command: str) -> Template:
     """Parse a --format TEMPLATE against the known field names (None: any path into an Engine object, as
     `inspect` reads it); a bad one is a UsageError for `command`."""
-    # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends
-    table = source.startswith("table")
+    # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends;
+    # inspect parses the template as given (its `table` and `\\t` are text)
+    table = known is not None and source.startswith("table")
     if table:
         source = source[len("table") :]
-    source = source.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
+    if known is not None:
+        source = source.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
     parts: list[Part] = []
     header_parts: list[HeaderPart] = []
     columns: list[str] = []

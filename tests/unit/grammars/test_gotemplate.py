@@ -140,6 +140,7 @@ OBJ = {
             "{{.Config.Ports.x}} {{.Config.Empty.X}}", "<no value> <no value>", id="map-missing-key"
         ),
         pytest.param("{{upper .State.Status}}", "RUNNING", id="upper"),
+        pytest.param("table {{.State.Pid}}\\t ", "table 7\\t ", id="text-as-given"),
     ],
 )
 def test_object_templates(source: str, expected: str) -> None:
