@@ -88,7 +88,7 @@ def test_names_come_from_the_engine_for_the_arguments_that_take_them(
     ("line", "answer"),
     [
         pytest.param("dkr ", Answer("plain", tuple(COMMANDS)), id="commands"),
-        pytest.param("dkr st", Answer("plain", ("stop",)), id="a-command-begun"),
+        pytest.param("dkr sto", Answer("plain", ("stop",)), id="a-command-begun"),
         pytest.param("dkr system ", Answer("plain", ("df", "prune")), id="subcommands"),
         pytest.param("dkr nosuch ", NOTHING, id="an-unknown-command"),
         pytest.param("dkr stop --t", Answer("plain", ("--time", "--timeout")), id="flags"),

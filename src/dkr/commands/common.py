@@ -60,3 +60,46 @@ def prune(
 
         render.confirm(text, what, command)
     return engine, checked
+
+
+def stop_time_option() -> Any:
+    """-t of stop and restart: seconds before the kill (an int as docker's; checked by the command)."""
+    return typer.Option(
+        None,
+        "-t",
+        "--time",
+        "--timeout",
+        metavar="int",
+        help="Seconds to wait before killing (default: the container's, else 10; negative: no limit).",
+    )
+
+
+def containers_argument() -> Any:
+    return typer.Argument(..., metavar="CONTAINER...", help="Names, ids or unique id prefixes.")
+
+
+def on_each_container(
+    ctx: typer.Context,
+    verb: str,
+    containers: list[str],
+    act: Callable[[Any, list[str]], Any],
+    show: Callable[[Any], str] | None = None,
+) -> int:
+    """The shape of kill, pause, unpause, restart, start and wait: `act(engine, containers)` yields an Outcome
+    per container in argument order; each success prints its argument (or `show(outcome)`), each failure is
+    a line on stderr naming it, and any failure is exit 1 once the others are done."""
+    from dkr.cli import state
+    from dkr.errors import ExitCode
+
+    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
+    from dkr import render
+    from dkr.render.errors import message
+
+    failed = 0
+    for res in act(engine, containers):
+        if res.error is not None:
+            failed += 1
+            render.error(f"cannot {verb} '{res.arg}': {message(res.error)}")
+        else:
+            render.result(show(res) if show else res.arg)
+    return ExitCode.FAILURE if failed else ExitCode.OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from dkr.commands.common import stop_time_option
 from dkr.errors import ExitCode
 from dkr.grammars.signals import parse_signal
 from dkr.options.common import check_container_refs
@@ -21,14 +22,7 @@ def stop(
     containers: list[str] = typer.Argument(
         ..., metavar="CONTAINER...", help="Names, ids or unique id prefixes."
     ),
-    time: str | None = typer.Option(
-        None,
-        "-t",
-        "--time",
-        "--timeout",
-        metavar="int",
-        help="Seconds to wait before killing (default: the container's, else 10; negative: no limit).",
-    ),
+    time: str | None = stop_time_option(),
     signal: str | None = typer.Option(
         None, "-s", "--signal", help="Signal to send (default: the container's, else SIGTERM)."
     ),

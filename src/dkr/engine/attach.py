@@ -153,3 +153,23 @@ def local_side(
         if interactive:
             start_pump(fd_reader(console.fd), session, console.detach_keys if tty else b"")
         yield
+
+
+def converse(
+    session: Session,
+    console: Console | None,
+    sink: Sink,
+    *,
+    interactive: bool,
+    tty: bool,
+    resize: Callable[[int, int], None],
+) -> bool:
+    """A whole session: the local side (local_side) while the output goes to `sink` until it ends; the
+    connection closed on every way out. True if the user detached with the detach keys."""
+    try:
+        with local_side(session, console, interactive=interactive, tty=tty, resize=resize):
+            for stream, data in session.output():
+                sink(stream, data)
+    finally:
+        session.close()
+    return session.detached.is_set()

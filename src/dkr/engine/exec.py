@@ -47,17 +47,11 @@ def exec_command(
             api.exec_start(exec_id, detach=True, tty=spec.tty)
             return 0
         session = attach.Session(sdk.hijacked(api.exec_start(exec_id, tty=spec.tty, socket=True)), spec.tty)
-    try:
-        resize = api.exec_resize
-        with attach.local_side(
-            session, console, interactive=spec.interactive, tty=spec.tty,
-            resize=lambda rows, cols: resize(exec_id, height=rows, width=cols),
-        ):  # fmt: skip
-            for stream, data in session.output():
-                sink(stream, data)
-    finally:
-        session.close()
-    if session.detached.is_set():
+    resize = api.exec_resize
+    if attach.converse(
+        session, console, sink, interactive=spec.interactive, tty=spec.tty,
+        resize=lambda rows, cols: resize(exec_id, height=rows, width=cols),
+    ):  # fmt: skip
         return DETACHED
     return _exit_code(engine, exec_id)
 

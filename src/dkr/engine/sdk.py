@@ -212,3 +212,24 @@ def body_pieces(res: requests.Response, size: int = 1 << 18) -> Iterator[bytes]:
         body = dechunk.feed(data)
         if body:
             yield body
+
+
+def stat_path(api: docker.APIClient, container: str, path: str) -> dict[str, Any] | None:
+    """HEAD /containers/{id}/archive: the stat of a path in the container (name, size, mode, linkTarget), or
+    None when the path does not exist (ask after the container is known: the answer has no body to tell)."""
+    url = api._url("/containers/{0}/archive", container)
+    res: requests.Response = api.head(url, params={"path": path}, timeout=api.timeout)
+    if res.status_code == 404:
+        return None
+    api._raise_for_status(res)
+    header = res.headers.get("X-Docker-Container-Path-Stat")
+    return docker.utils.decode_json_header(header) if header else {}
+
+
+def put_archive(api: docker.APIClient, container: str, path: str, data: Any, copy_uid_gid: bool) -> None:
+    """PUT /containers/{id}/archive with cp -a's copyUIDGID (the SDK's put_archive has no such field)."""
+    params = {"path": path, "copyUIDGID": "1" if copy_uid_gid else "0"}
+    res: requests.Response = api._put(
+        api._url("/containers/{0}/archive", container), params=params, data=data
+    )
+    api._raise_for_status(res)

@@ -7,7 +7,8 @@ No I/O and standard library only.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from dkr.models.containers import PortBinding
 
@@ -93,3 +94,24 @@ def merge_twins(ports: Sequence[PortBinding]) -> tuple[PortBinding, ...]:
             continue
         out.append(p)
     return tuple(out)
+
+
+def _natural_key(line: str) -> list[int | str]:
+    """docker port's order (fvbommel/sortorder NaturalLess): runs of digits compare as numbers. Every line
+    starts with a port number, so the same position holds the same kind of run in every key."""
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", line))]
+
+
+def port_lines(ports: Mapping[str, Sequence[Mapping[str, str]] | None], private: str | None) -> list[str]:
+    """`docker port`'s lines from NetworkSettings.Ports: `80/tcp -> 127.0.0.1:8080` for every published port,
+    or for one PRIVATE_PORT[/PROTO] its host addresses alone (none: an empty list)."""
+    if private is not None:
+        port, _, proto = private.partition("/")
+        bindings = ports.get(f"{port}/{proto or 'tcp'}") or ()
+        return [join_host_port(b.get("HostIp", ""), b.get("HostPort", "")) for b in bindings]
+    out = [
+        f"{name} -> {join_host_port(b.get('HostIp', ''), b.get('HostPort', ''))}"
+        for name, bindings in ports.items()
+        for b in bindings or ()
+    ]
+    return sorted(out, key=_natural_key)

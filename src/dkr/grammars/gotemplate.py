@@ -2,8 +2,9 @@
 
 Hand-written because no maintained Python package implements Go templates; dkr supports the forms docker's
 documentation shows: `{{.Field}}`, `{{json .}}`, `{{json .Field}}`, `{{.Label "key"}}`, `{{upper|lower|title
-.Field}}`, `{{printf "%s" .Field}}`-free text, the `table` prefix and `\\t`/`\\n` escapes. Anything else is a
-usage error, found before the Engine is asked.
+.Field}}`, `{{printf "%s" .Field}}`-free text, the `table` prefix and `\\t`/`\\n` escapes. Over a whole Engine
+object (`inspect`: no list of known fields) also paths `{{.State.Status}}` and `{{index .Config.Labels "k"}}`.
+Anything else is a usage error, found before the Engine is asked.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ _SPACE = " \t\r\n"
 _FIELD = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)$")
 _LABEL = re.compile(r'^\.Label\s+"([^"]*)"$')
 _FUNC = re.compile(r"^(json|upper|lower|title)\s+(\.|\.[A-Za-z_][A-Za-z0-9_]*)$")
+# over a whole object (inspect): a path of fields, `index PATH "key"`, a function of a path
+_NAME = r"\.[A-Za-z_][A-Za-z0-9_]*"
+_PATH = re.compile(rf"^(\.|(?:{_NAME})+)$")
+_INDEX = re.compile(rf'^index\s+(\.|(?:{_NAME})+)\s+"([^"\\]*)"$')
+_PATH_FUNC = re.compile(rf"^(json|upper|lower|title)\s+(\.|(?:{_NAME})+)$")
 
 Part = Callable[[Mapping[str, Any], Mapping[str, str]], str]
 #: How a part reads in a table's header line, given each field's column title.
@@ -99,13 +105,16 @@ class Template:
         return "".join(p(titles) for p in self.header_parts)
 
 
-def compile_template(source: str, known: Sequence[str], command: str) -> Template:
-    """Parse a --format TEMPLATE against the known field names; a bad one is a UsageError for `command`."""
-    # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends
-    table = source.startswith("table")
+def compile_template(source: str, known: Sequence[str] | None, command: str) -> Template:
+    """Parse a --format TEMPLATE against the known field names (None: any path into an Engine object, as
+    `inspect` reads it); a bad one is a UsageError for `command`."""
+    # as docker's Context.preFormat: a "table" prefix (no space needed), then spaces trimmed at both ends;
+    # inspect parses the template as given (its `table` and `\\t` are text)
+    table = known is not None and source.startswith("table")
     if table:
         source = source[len("table") :]
-    source = source.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
+    if known is not None:
+        source = source.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
     parts: list[Part] = []
     header_parts: list[HeaderPart] = []
     columns: list[str] = []
@@ -123,7 +132,13 @@ def compile_template(source: str, known: Sequence[str], command: str) -> Templat
             header_parts.append(_literal_header(text))
         pos = m.end()
         trim_next = bool(m.group("rtrim"))
-        part, header_part = _compile_action(m.group("body").strip(_SPACE), known, command, columns, used)
+        body = m.group("body")
+        expr = body.strip(_SPACE)
+        if known is None:  # over an Engine object: an execution error names where in the source it failed
+            at = m.start("body") + len(body) - len(body.lstrip(_SPACE))
+            part, header_part = _object_action(expr, command, _Where(source, at)), _literal_header("")
+        else:
+            part, header_part = _compile_action(expr, known, command, columns, used)
         parts.append(part)
         header_parts.append(header_part)
     tail = source[pos:]
@@ -141,6 +156,7 @@ def compile_template(source: str, known: Sequence[str], command: str) -> Templat
 def _compile_action(
     expr: str, known: Sequence[str], command: str, columns: list[str], used: list[str]
 ) -> tuple[Part, HeaderPart]:
+
     def check(name: str) -> None:
         if name not in known:
             raise UsageError(
@@ -176,6 +192,111 @@ def _compile_action(
             "title": lambda v: _go_title(_text(v)),
         }[func]
         return (lambda fields, labels: conv(fields.get(name))), _title(name)
+    raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
+
+
+class TemplateExecError(Exception):
+    """A template that cannot be executed on this object (Go's "executing ... at <.X>: ..."); dkr's commands
+    turn it into their own failure."""
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where an action starts in the template, for Go's `template: :LINE:COL: executing ...` words."""
+
+    source: str
+    at: int
+
+    def error(self, expr: str, offset: int, why: str) -> TemplateExecError:
+        pos = self.at + offset
+        line = self.source.count("\n", 0, pos) + 1
+        col = pos - (self.source.rfind("\n", 0, pos) + 1)
+        return TemplateExecError(f'template: :{line}:{col}: executing "" at <{expr}>: {why}')
+
+
+def _path(expr: str, start: int) -> tuple[tuple[str, int], ...]:
+    """A path's names, each with its offset in the action's expression (the path starts at `start`)."""
+    return tuple((m.group(1), start + m.start()) for m in re.finditer(r"\.([A-Za-z_][A-Za-z0-9_]*)", expr))
+
+
+def _lookup(obj: Any, path: tuple[tuple[str, int], ...], expr: str, where: _Where) -> Any:
+    """The value at `path` in a decoded JSON object, as docker's inspect reads it: an absent struct field,
+    or a field of nil, is an execution error; an absent key of a map is <no value>."""
+    for name, offset in path:
+        if obj is None:
+            raise where.error(expr, offset, f"nil pointer evaluating interface {{}}.{name}")
+        if not isinstance(obj, dict):
+            raise where.error(expr, offset, f"can't evaluate field {name} in type {_go_type(obj)}")
+        if name not in obj:
+            if not _is_struct(obj):
+                return _NO_VALUE  # a map of the Engine's (Labels): Go's missing key prints <no value>
+            raise where.error(expr, offset, f'map has no entry for key "{name}"')
+        obj = obj[name]
+    return obj
+
+
+#: what Go prints for a key absent from a map of the Engine's types (missingkey=default)
+_NO_VALUE = "<no value>"
+_GO_FIELD = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _is_struct(obj: dict[str, Any]) -> bool:
+    """Whether an object is one of the Engine's structs (docker's CLI decodes it into a typed struct, where an
+    unknown field is an error), not one of its maps (Labels, Ports: a missing key is <no value>): struct
+    fields are Go's exported CamelCase names; a map's keys are anything, and an empty one is a map."""
+    return bool(obj) and all(_GO_FIELD.fullmatch(key) for key in obj)
+
+
+def _go_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "[]interface {}"
+    return "float64" if isinstance(value, (int, float)) else "interface {}"
+
+
+def go_value(value: Any) -> str:
+    """Go's %v of a decoded JSON value: maps as map[k:v] with sorted keys, lists as [a b], nil as <nil>."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_value(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(go_value(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
+
+
+def _object_action(expr: str, command: str, where: _Where) -> Part:
+    if m := _PATH.match(expr):
+        path = _path(m.group(1), m.start(1))
+        return lambda obj, labels: go_value(_lookup(obj, path, expr, where))
+    if m := _INDEX.match(expr):
+        path, key = _path(m.group(1), m.start(1)), m.group(2)
+
+        def index(obj: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+            found = _lookup(obj, path, expr, where)
+            if found is None:
+                return ""  # Go's index of a nil map: the zero value
+            if not isinstance(found, dict):
+                raise where.error(expr, 0, f"error calling index: can't index item of type {_go_type(found)}")
+            return go_value(found.get(key, ""))
+
+        return index
+    if m := _PATH_FUNC.match(expr):
+        func, path = m.group(1), _path(m.group(2), m.start(2))
+        conv: Callable[[Any], str] = {
+            "json": _json,
+            "upper": lambda v: go_value(v).upper(),
+            "lower": lambda v: go_value(v).lower(),
+            "title": lambda v: _go_title(go_value(v)),
+        }[func]
+        return lambda obj, labels: conv(_lookup(obj, path, expr, where))
     raise UsageError(f"invalid --format template: unsupported action '{{{{{expr}}}}}'", command)
 
 

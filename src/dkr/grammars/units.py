@@ -37,14 +37,23 @@ def human_duration(seconds: float) -> str:
     return f"{int(seconds / 3600) // 24 // 365} years"
 
 
-def human_size(size: float, precision: int = 3) -> str:
-    """go-units HumanSizeWithPrecision (decimal units)."""
-    units = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
+def _custom_size(size: float, base: float, units: tuple[str, ...], precision: int) -> str:
+    """go-units CustomSize: divide by base while it fits, then %.{precision}g and the unit."""
     i = 0
-    while size >= 1000 and i < len(units) - 1:
-        size /= 1000
+    while size >= base and i < len(units) - 1:
+        size /= base
         i += 1
     return f"{size:.{precision}g}{units[i]}"
+
+
+def human_size(size: float, precision: int = 3) -> str:
+    """go-units HumanSizeWithPrecision (decimal units)."""
+    return _custom_size(size, 1000, ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"), precision)
+
+
+def bytes_size(size: float) -> str:
+    """go-units BytesSize: binary units, four significant digits ("320KiB", "23.54GiB")."""
+    return _custom_size(size, 1024, ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"), 4)
 
 
 #: go-units' sizeRegex: a number (digits, then groups of `.digits`), an optional space, an optional unit

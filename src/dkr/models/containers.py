@@ -1,4 +1,4 @@
-"""Containers as the Engine lists them, and the outcome of stopping or removing one."""
+"""Containers as the Engine lists them, and the outcome of stopping, removing or otherwise acting on one."""
 
 from __future__ import annotations
 
@@ -111,3 +111,14 @@ class RemoveResult:
     def not_found(self) -> bool:
         """The container does not exist (with -f docker reports it but does not fail)."""
         return isinstance(self.error, NoSuchObject)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The outcome of one lifecycle operation (inspect, start, kill, wait ...) on one argument."""
+
+    arg: str
+    #: why it failed (words: dkr.render.errors)
+    error: DkrError | None = None
+    #: what the Engine answered, where it says something: the inspected object, wait's exit code
+    value: Any = None

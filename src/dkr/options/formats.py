@@ -17,15 +17,17 @@ def parse_format(
     *,
     default: FormatKind = "table",
     template_fields: Sequence[str] | None = None,
+    object_template: bool = False,
 ) -> OutputFormat:
     """`value` as `command` reads it: "" is `default`; a word from `accepted`; with `template_fields`, any
-    other text is a Go template over those fields (ps, images)."""
+    other text is a Go template over those fields (ps, images); with `object_template`, a Go template over
+    a whole Engine object (inspect: any path)."""
     if value == "":
         return OutputFormat(default)
     for kind in accepted:
         if value == kind:
             return OutputFormat(kind)
-    if template_fields is not None:
+    if template_fields is not None or object_template:
         from dkr.grammars.gotemplate import compile_template  # only a template needs it: keeps errors fast
 
         return OutputFormat("template", compile_template(value, template_fields, command))

@@ -248,6 +248,26 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--wait-timeout",), good("1", "0.5")),
     ],
     "version": [(("--format",), FORMAT)],
+    "inspect": [
+        (("-f", "--format"), good("json", "{{.State.Status}}", '{{index .Config.Labels "a"}}', "{{json .}}")),
+        (("--type",), good("container", "image", "volume")),
+    ],
+    "start": [
+        (("-a", "--attach"), None), (("-i", "--interactive"), None),
+        (("--detach-keys",), good("ctrl-p,ctrl-q", "ctrl-a,x")),
+    ],
+    "restart": [(("-t", "--time", "--timeout"), good("0", "1", "-1", "10"))],
+    "kill": [(("-s", "--signal"), good("SIGTERM", "KILL", "9", "SIGRTMIN+3", "0", "65"))],
+    "wait": [],
+    "pause": [],
+    "unpause": [],
+    "rename": [],
+    "port": [],
+    "cp": [(("-a", "--archive"), None), (("-q", "--quiet"), None)],
+    "top": [],
+    "stats": [
+        (("-a", "--all"), None), (("--no-stream",), None), (("--no-trunc",), None), (("--format",), FORMAT),
+    ],
 }  # fmt: skip
 container = st.one_of(st.sampled_from([CID[:12], CID, "argv", "/argv", "nosuch"]), value)
 image = st.one_of(st.sampled_from([IMAGE, "busybox", "sha256:" + "a" * 64, "/", "."]), value)
@@ -315,6 +335,27 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "stop": st.lists(container, max_size=3),
     "up": st.lists(path, max_size=2),
     "version": rarely(st.lists(value, max_size=1)),
+    "inspect": st.lists(st.one_of(container, image), max_size=3),
+    "start": st.lists(container, max_size=2),
+    "restart": st.lists(container, max_size=2),
+    "kill": st.lists(container, max_size=3),
+    "wait": st.lists(container, max_size=2),
+    "pause": st.lists(container, max_size=2),
+    "unpause": st.lists(container, max_size=2),
+    "rename": st.lists(st.one_of(container, st.just("new")), max_size=3),
+    "stats": st.lists(container, max_size=2),
+    "top": st.builds(
+        lambda c, rest: [c, *rest], container, st.lists(good("-ef", "-o", "pid,comm", "aux"), max_size=3)
+    ),
+    "cp": st.lists(
+        st.one_of(
+            path, st.sampled_from(["argv:/", "argv:/etc/.", "nosuch:/x", "-", "a:b:c", "./a:b", "/x:y"])
+        ),
+        max_size=3,
+    ),
+    "port": st.builds(
+        lambda c, rest: [c, *rest], container, st.lists(good("80", "80/tcp", "53/udp", "70000"), max_size=2)
+    ),
 }
 UNKNOWN = st.sampled_from(["--bogus", "-Z", "--", "-", "--no-such=1", "--help", "-h"])
 #: mostly dkr's commands, sometimes none of them

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dkr.errors import UsageError
-from dkr.grammars.gotemplate import compile_template, tabwrite
+from dkr.grammars.gotemplate import TemplateExecError, compile_template, tabwrite
 
 KNOWN = ("ID", "Names", "Ports", "Status")
 FIELDS = {"ID": "abc", "Names": "web", "Ports": "80/tcp", "Status": "Up 1 second"}
@@ -113,3 +115,54 @@ def test_json_escapes_html_for_the_row_but_not_for_a_field() -> None:
     assert compile_template("{{json .Ports}}", KNOWN, "ps").render(fields) == '"0.0.0.0:80->80/tcp"'
     row = compile_template("{{json .}}", KNOWN, "ps").render(fields)
     assert '"Ports":"0.0.0.0:80-\\u003e80/tcp"' in row
+
+
+# --- over a whole Engine object (inspect) ------------------------------------------------------------------
+
+OBJ = {
+    "State": {"Status": "running", "Pid": 7, "Health": None},
+    "Config": {"Labels": None, "Env": ["A=1"], "Ports": {"80/tcp": {}}, "Empty": {}},
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("{{.State.Status}}", "running", id="path"),
+        pytest.param("{{.State.Pid}} {{.State.Health}}", "7 <nil>", id="int-nil"),
+        pytest.param("{{.State}}", "map[Health:<nil> Pid:7 Status:running]", id="map"),
+        pytest.param("{{.Config.Env}}", "[A=1]", id="list"),
+        pytest.param('{{index .Config.Labels "k"}}', "", id="index-nil-map"),
+        pytest.param('{{index .State "Status"}}', "running", id="index"),
+        pytest.param("{{json .Config.Env}}", '["A=1"]', id="json-path"),
+        pytest.param("{{json .State.Health}}", "null", id="json-nil"),
+        pytest.param(
+            "{{.Config.Ports.x}} {{.Config.Empty.X}}", "<no value> <no value>", id="map-missing-key"
+        ),
+        pytest.param("{{upper .State.Status}}", "RUNNING", id="upper"),
+        pytest.param("table {{.State.Pid}}\\t ", "table 7\\t ", id="text-as-given"),
+    ],
+)
+def test_object_templates(source: str, expected: str) -> None:
+    assert compile_template(source, None, "inspect").render(OBJ) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "needle"),
+    [
+        pytest.param("{{.Nope}}", ':1:2: executing "" at <.Nope>: map has no entry for key "Nope"', id="key"),
+        pytest.param(
+            "a\n {{ .State.Nope }}", ':2:10: executing "" at <.State.Nope>: map has no entry', id="line-col"
+        ),
+        pytest.param(
+            "{{.State.Health.Status}}",
+            ':1:15: executing "" at <.State.Health.Status>: nil pointer evaluating interface {}.Status',
+            id="nil",
+        ),
+        pytest.param("{{.State.Status.X}}", "can't evaluate field X in type string", id="string-field"),
+        pytest.param('{{index .State.Pid "x"}}', "can't index item of type float64", id="index-int"),
+    ],
+)
+def test_object_template_execution_errors(source: str, needle: str) -> None:
+    with pytest.raises(TemplateExecError, match=re.escape(needle)):
+        compile_template(source, None, "inspect").render(OBJ)
