@@ -42,6 +42,20 @@ def run(
     pull: str = typer.Option("missing", "--pull", metavar="missing|never|always", help="When to pull."),
     init: bool = typer.Option(False, "--init", help="Run an init as PID 1 (signals, zombies)."),
     workdir: str | None = typer.Option(None, "-w", "--workdir", metavar="DIR", help="Working directory."),
+    volume: list[str] = typer.Option(
+        [],
+        "-v",
+        "--volume",
+        metavar="SRC:DST[:MODE]",
+        help="Bind a host path or mount a named volume (DST alone: anonymous).",
+    ),
+    mount: list[str] = typer.Option(
+        [],
+        "--mount",
+        metavar="type=…,src=…,dst=…",
+        help="Attach a bind, volume or tmpfs mount (docker's --mount).",
+    ),
+    tmpfs: list[str] = typer.Option([], "--tmpfs", metavar="PATH[:OPTS]", help="Mount a tmpfs at PATH."),
     wait: bool = typer.Option(
         False, "--wait", help="With -d: return once published ports answer or healthy."
     ),
@@ -70,7 +84,7 @@ def run(
     spec = run_spec(
         image, command or (), environ=os.environ, publish=publish, publish_all=publish_all, name=name,
         rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
-        interactive=interactive, tty=tty,
+        interactive=interactive, tty=tty, volumes=volume, mounts=mount, tmpfs=tmpfs, cwd=os.getcwd(),
     )  # fmt: skip
     keys = parse_keys(detach_keys, "run")
     console = console_for(interactive, tty, detach, keys)

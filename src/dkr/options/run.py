@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from dkr.errors import UsageError
+from dkr.grammars.mounts import duplicate_target, parse_mount, parse_tmpfs, parse_volumes
 from dkr.grammars.ports import (
     exposed_ports,
     parse_publish_specs,
@@ -162,10 +163,20 @@ def run_spec(
     workdir: str | None = None,
     interactive: bool = False,
     tty: bool = False,
+    volumes: Iterable[str] = (),
+    mounts: Iterable[str] = (),
+    tmpfs: Iterable[str] = (),
+    cwd: str = "/",
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
-    `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
+    `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP); `cwd` the folder a host path
+    starting with `.` is taken from."""
     image = check_image(image, "run")
+    binds, anonymous = parse_volumes(volumes, cwd)
+    mount_list = tuple(parse_mount(value, cwd) for value in mounts)
+    twice = duplicate_target(binds, mount_list)
+    if twice is not None:
+        raise UsageError(f"duplicate mount point: {shown(twice)} is mounted twice (-v/--mount)", "run")
     ip = publish_ip(environ)
     lookup = environ.get
     variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
@@ -185,6 +196,10 @@ def run_spec(
         auto_remove=rm,
         interactive=interactive,
         tty=tty,
+        binds=binds,
+        volumes=anonymous,
+        mounts=mount_list,
+        tmpfs=parse_tmpfs(tmpfs),
     )
 
 
@@ -207,7 +222,16 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
     host: dict[str, object] = {"PortBindings": port_bindings(mappings), "AutoRemove": spec.auto_remove}
     if spec.init:
         host["Init"] = True
+    # as docker run: -v with a source is a Bind, without one an anonymous volume in Config.Volumes
+    if spec.binds:
+        host["Binds"] = list(spec.binds)
+    if spec.mounts:
+        host["Mounts"] = [m.body() for m in spec.mounts]
+    if spec.tmpfs:
+        host["Tmpfs"] = dict(spec.tmpfs)
+    config: dict[str, object] = {"Volumes": {v: {} for v in spec.volumes}} if spec.volumes else {}
     return {
+        **config,
         "Image": spec.image,
         "Cmd": list(spec.command) or None,
         "Env": list(spec.env),

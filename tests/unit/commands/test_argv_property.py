@@ -228,6 +228,9 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--init",), None), (("-w", "--workdir"), good("/app", "/")), (("--wait",), None),
         (("--wait-timeout",), good("0.5", "1", "60")), (("-i", "--interactive"), None), (("-t", "--tty"), None),
         (("--detach-keys",), good("ctrl-p,ctrl-q", "ctrl-a,x", "DEL")),
+        (("-v", "--volume"), good("/tmp:/x", "vol:/v:ro", "/data", "./x:/y", "x/y:/z", "/a:/b:zz")),
+        (("--mount",), good("type=tmpfs,dst=/t,tmpfs-size=1m", "type=bind,src=/tmp,dst=/x,ro", "src=v,dst=/v", '"')),
+        (("--tmpfs",), good("/run", "/run:size=1m", "rel")),
     ],
     "stop": [
         (("-t", "--time", "--timeout"), good("0", "1", "-1", "10")),

@@ -321,3 +321,17 @@ def test_container_config_defaults() -> None:
     assert body["Cmd"] is None  # the image's CMD
     assert body["HostConfig"] == {"PortBindings": {}, "AutoRemove": False}  # Init unset: the Engine's default
     assert body["AttachStdout"] is False
+
+
+def test_container_config_mounts_as_docker_run_sends_them() -> None:
+    spec = run_spec(
+        "img", environ={}, volumes=["/srv:/srv:ro", "/data", "vol:/v"], mounts=["type=volume,src=v2,dst=/w,ro"],
+        tmpfs=["/run:size=1m"], cwd="/home",
+    )  # fmt: skip
+    body = container_config(spec, ImageInfo("sha256:x", "img"), attach=False)
+    host = body["HostConfig"]
+    assert isinstance(host, dict)
+    assert host["Binds"] == ["/srv:/srv:ro", "vol:/v"]
+    assert host["Mounts"] == [{"Type": "volume", "Source": "v2", "Target": "/w", "ReadOnly": True}]
+    assert host["Tmpfs"] == {"/run": "size=1m"}
+    assert body["Volumes"] == {"/data": {}}
