@@ -56,6 +56,12 @@ def _sweep(c: docker.DockerClient) -> None:
         for tag in img.tags or [img.id]:
             with contextlib.suppress(docker.errors.APIError):
                 c.images.remove(tag, force=True, noprune=False)
+    for vol in c.volumes.list(filters=SESSION_FILTER):
+        with contextlib.suppress(docker.errors.APIError):
+            vol.remove(force=True)
+    for net in c.networks.list(filters=SESSION_FILTER):
+        with contextlib.suppress(docker.errors.APIError):
+            net.remove()
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +89,22 @@ def case(client: docker.DockerClient) -> Iterator[Case]:
     c = Case(client, f"dkr.test.case={uuid.uuid4().hex[:12]}")
     yield c
     c.clean()
+
+
+@pytest.fixture
+def make_volume(client: docker.DockerClient) -> Iterator[Any]:
+    """Create a labelled named volume; removed after the test (after the test's containers: see `case`)."""
+    made: list[Any] = []
+
+    def make(name: str | None = None) -> str:
+        vol = client.volumes.create(name or unique("vol"), labels=LABELS)
+        made.append(vol)
+        return str(vol.name)
+
+    yield make
+    for vol in made:
+        with contextlib.suppress(docker.errors.APIError):
+            vol.remove(force=True)
 
 
 @pytest.fixture
