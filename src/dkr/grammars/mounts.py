@@ -376,6 +376,13 @@ def parse_tmpfs(specs: Iterable[str], command: str = "run") -> dict[str, str]:
     return out
 
 
+def check_distinct(binds: Iterable[str], mounts: Iterable[Mount], command: str = "run") -> None:
+    """A UsageError when two mounts share a container path."""
+    twice = duplicate_target(binds, mounts)
+    if twice is not None:
+        raise UsageError(f"duplicate mount point: {shown(twice)} is mounted twice (-v/--mount)", command)
+
+
 def duplicate_target(binds: Iterable[str], mounts: Iterable[Mount]) -> str | None:
     """The Engine refuses two mounts on one container path (`Duplicate mount point`): the first such path."""
     seen: set[str] = set()

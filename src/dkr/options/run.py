@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from dkr.errors import UsageError
-from dkr.grammars.mounts import duplicate_target, parse_mount, parse_tmpfs, parse_volumes
+from dkr.grammars.mounts import check_distinct, parse_mount, parse_tmpfs, parse_volumes
 from dkr.grammars.ports import (
     exposed_ports,
     parse_publish_specs,
@@ -174,9 +174,7 @@ def run_spec(
     image = check_image(image, "run")
     binds, anonymous = parse_volumes(volumes, cwd)
     mount_list = tuple(parse_mount(value, cwd) for value in mounts)
-    twice = duplicate_target(binds, mount_list)
-    if twice is not None:
-        raise UsageError(f"duplicate mount point: {shown(twice)} is mounted twice (-v/--mount)", "run")
+    check_distinct(binds, mount_list)
     ip = publish_ip(environ)
     lookup = environ.get
     variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]

@@ -239,7 +239,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "up": [
         (("--name",), good("web", "argv")), (("-p", "--publish"), good("80", "8080:80")), (("-f", "--file"), path),
         (("-l", "--label"), good("a=b")), (("--replace",), None), (("--init",), None), (("--no-init",), None),
-        (("--wait-timeout",), good("1", "0.5")),
+        (("--wait-timeout",), good("1", "0.5")), (("-v", "--volume"), good("/tmp:/x", "./public:/app/public:ro")),
     ],
     "version": [(("--format",), FORMAT)],
 }  # fmt: skip
