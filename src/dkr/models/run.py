@@ -108,6 +108,10 @@ class RunSpec:
     mounts: tuple[Mount, ...] = ()
     #: --tmpfs: container path -> the mount's options
     tmpfs: dict[str, str] = field(default_factory=dict)
+    #: --network (None: the Engine's default bridge), --network-alias, --add-host (`HOST:IP`)
+    network: str | None = None
+    network_aliases: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

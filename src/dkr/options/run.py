@@ -13,6 +13,7 @@ from dkr.errors import UsageError
 from dkr.grammars.mounts import check_distinct, parse_mount, parse_tmpfs, parse_volumes
 from dkr.grammars.ports import (
     exposed_ports,
+    is_ip,
     parse_publish_specs,
     port_bindings,
     publish_all,
@@ -139,6 +140,51 @@ def check_command(command: tuple[str, ...], name: str = "run") -> tuple[str, ...
     return command
 
 
+#: --network values that are not a user-defined network (docker/cli's container.NetworkMode checks)
+BUILTIN_NETWORKS = ("bridge", "host", "none", "default")
+
+
+def parse_add_host(value: str, command: str = "run") -> str:
+    """docker/cli opts.ValidateExtraHost: `HOST:IP` or `HOST=IP`, the IP in brackets or not, or
+    `host-gateway`; sent as `HOST:IP` (brackets dropped, the address as written)."""
+    host, sep, ip = value.partition("=")
+    if not sep:
+        host, sep, ip = value.partition(":")
+    if not sep or host == "" or ":" in host:
+        raise UsageError(f"invalid --add-host {shown(value)}: expected HOST:IP", command)
+    if ip != "host-gateway":
+        if len(ip) > 2 and ip[0] == "[" and ip[-1] == "]":
+            ip = ip[1:-1]
+        if not is_ip(ip.strip(" \t\n\r\v\f")):
+            raise UsageError(f"invalid --add-host {shown(value)}: {shown(ip)} is not an IP address", command)
+    return f"{host}:{ip}"
+
+
+def check_network(
+    networks: Iterable[str], aliases: Iterable[str], command: str = "run"
+) -> tuple[str | None, tuple[str, ...]]:
+    """--network (one: Engine API 1.41 connects a new container to one network; `dkr network connect` adds
+    more) and --network-alias, which docker allows only on a user-defined network."""
+    given = list(networks)
+    names = tuple(dict.fromkeys(aliases))
+    if len(given) > 1:
+        raise UsageError(
+            "one --network only: connect the container to more with 'dkr network connect NETWORK CONTAINER'",
+            command,
+        )
+    network = given[0] if given else None
+    if network == "":
+        raise UsageError("invalid --network '': name a network, or bridge, host or none", command)
+    if "" in names:
+        raise UsageError("invalid --network-alias '': an alias is a host name", command)
+    user_defined = (
+        network is not None and network not in BUILTIN_NETWORKS and not network.startswith("container:")
+    )
+    if names and not user_defined:
+        raise UsageError("network-scoped aliases are only supported for user-defined networks", command)
+    return network, names
+
+
 def check_pull(value: str) -> PullPolicy:
     for policy in PULL_POLICIES:
         if value == policy:
@@ -167,6 +213,9 @@ def run_spec(
     mounts: Iterable[str] = (),
     tmpfs: Iterable[str] = (),
     cwd: str = "/",
+    networks: Iterable[str] = (),
+    network_aliases: Iterable[str] = (),
+    add_hosts: Iterable[str] = (),
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
     `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP); `cwd` the folder a host path
@@ -175,6 +224,7 @@ def run_spec(
     binds, anonymous = parse_volumes(volumes, cwd)
     mount_list = tuple(parse_mount(value, cwd) for value in mounts)
     check_distinct(binds, mount_list)
+    network, aliases = check_network(networks, network_aliases)
     ip = publish_ip(environ)
     lookup = environ.get
     variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
@@ -198,6 +248,9 @@ def run_spec(
         volumes=anonymous,
         mounts=mount_list,
         tmpfs=parse_tmpfs(tmpfs),
+        network=network,
+        network_aliases=aliases,
+        extra_hosts=tuple(parse_add_host(h) for h in add_hosts),
     )
 
 
@@ -228,6 +281,13 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
     if spec.tmpfs:
         host["Tmpfs"] = dict(spec.tmpfs)
     config: dict[str, object] = {"Volumes": {v: {} for v in spec.volumes}} if spec.volumes else {}
+    if spec.extra_hosts:
+        host["ExtraHosts"] = list(spec.extra_hosts)
+    if spec.network is not None:
+        host["NetworkMode"] = spec.network
+        if spec.network_aliases:
+            endpoint = {"Aliases": list(spec.network_aliases)}
+            config["NetworkingConfig"] = {"EndpointsConfig": {spec.network: endpoint}}
     return {
         **config,
         "Image": spec.image,

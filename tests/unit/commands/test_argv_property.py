@@ -231,6 +231,8 @@ COMMANDS: dict[str, list[Flag]] = {
         (("-v", "--volume"), good("/tmp:/x", "vol:/v:ro", "/data", "./x:/y", "x/y:/z", "/a:/b:zz")),
         (("--mount",), good("type=tmpfs,dst=/t,tmpfs-size=1m", "type=bind,src=/tmp,dst=/x,ro", "src=v,dst=/v", '"')),
         (("--tmpfs",), good("/run", "/run:size=1m", "rel")),
+        (("--network", "--net"), good("bridge", "none", "host", "appnet", "container:x")),
+        (("--network-alias",), good("db", "")), (("--add-host",), good("h:1.2.3.4", "h=[::1]", "h:host-gateway")),
     ],
     "stop": [
         (("-t", "--time", "--timeout"), good("0", "1", "-1", "10")),
