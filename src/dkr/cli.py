@@ -121,6 +121,7 @@ COMMANDS: dict[str, str] = {
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",
+    "volume": "Manage volumes: create, ls, inspect, rm, prune.",
 }
 
 

@@ -220,6 +220,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "image": [],
     "container": [],
     "system": [],
+    "volume": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -252,6 +253,11 @@ server = st.one_of(
 )
 #: the container's command: words, flags, and an executable's path at its limit and far past it
 command_word = st.one_of(value, st.sampled_from(["sh", "-c", "a" * MAX_EXECUTABLE_BYTES, "a" * 100_000]))
+#: `dkr volume`'s subcommands, flags and values
+VOLUME_WORDS = [
+    "create", "ls", "inspect", "rm", "prune", "-q", "-f", "--force", "--filter", "label=a", "dangling=true",
+    "until=1h", "--format", "json", "-d", "local", "--label", "a=b", "-o", "o=1", "v1",
+]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
@@ -303,6 +309,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
         ),
         max_size=5,
     ),
+    "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),
