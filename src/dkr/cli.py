@@ -109,6 +109,7 @@ COMMANDS: dict[str, str] = {
     "login": "Log in to a registry (Docker Hub by default).",
     "logout": "Log out from a registry (Docker Hub by default).",
     "logs": "Show a container's logs.",
+    "network": "Manage networks: create, ls, inspect, rm, connect, disconnect, prune.",
     "ps": "List containers.",
     "pull": "Download an image from a registry; print its reference on stdout.",
     "push": "Upload an image to a registry; print the pushed digest on stdout.",

@@ -6,7 +6,7 @@ import typer
 
 from dkr.commands.common import command_group, filter_option, force_option, listing_format_option, repeated
 from dkr.commands.common import prune as start_prune
-from dkr.errors import ExitCode, UsageError
+from dkr.errors import UsageError
 from dkr.fields.volumes import COLUMNS
 from dkr.options.common import shown
 from dkr.options.filters import parse_filters
@@ -25,7 +25,7 @@ def create(
     """Create a volume; prints its name."""
     from dkr.cli import state
     from dkr.grammars.mounts import VOLUME_NAME
-    from dkr.options.run import parse_labels
+    from dkr.options.run import parse_driver_options, parse_labels
 
     if name is not None and driver == "local" and not VOLUME_NAME.fullmatch(name):
         raise UsageError(
@@ -33,12 +33,7 @@ def create(
             "volume create",
         )
     labels = parse_labels(label, "volume create")
-    options = {}
-    for item in opt:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"invalid -o/--opt {shown(item)} (expected KEY=VALUE)", "volume create")
-        options[key] = value
+    options = parse_driver_options(opt, "volume create")
     engine = state(ctx).engine
     from dkr import render
     from dkr.engine.volumes import create_volume
@@ -75,21 +70,11 @@ def inspect(
     from dkr.cli import state
 
     engine = state(ctx).engine
-    from dkr import render
     from dkr.engine.volumes import inspect_volumes
     from dkr.models.volumes import Volume
-    from dkr.render.errors import message
-    from dkr.render.volumes import render_inspect
+    from dkr.render.listing import inspect_report
 
-    found, failed = [], 0
-    for item in inspect_volumes(engine, volumes):
-        if isinstance(item, Volume):
-            found.append(item.raw)
-        else:
-            failed += 1
-            render.error(message(item))
-    render_inspect(found)
-    return ExitCode.FAILURE if failed else ExitCode.OK
+    return inspect_report(v.raw if isinstance(v, Volume) else v for v in inspect_volumes(engine, volumes))
 
 
 def rm(
@@ -101,18 +86,10 @@ def rm(
     from dkr.cli import state
 
     engine = state(ctx).engine
-    from dkr import render
     from dkr.engine.volumes import remove_volumes
-    from dkr.render.errors import message
+    from dkr.render.listing import removal_report
 
-    failed = 0
-    for res in remove_volumes(engine, volumes, force=force):
-        if res.error is None:
-            render.result(res.arg)
-        else:
-            failed += 1
-            render.error(message(res.error))  # it names the volume: "cannot remove volume NAME: ..."
-    return ExitCode.FAILURE if failed else ExitCode.OK
+    return removal_report(remove_volumes(engine, volumes, force=force))
 
 
 def prune(ctx: typer.Context, filter: list[str] = filter_option(), force: bool = force_option()) -> None:

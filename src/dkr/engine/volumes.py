@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dkr.engine.client import Engine
+from dkr.engine.objects import in_turn
 from dkr.errors import DkrError
 from dkr.models.volumes import Outcome, Volume
 
@@ -30,20 +31,13 @@ def list_volumes(engine: Engine, *, filters: Mapping[str, list[str]]) -> list[Vo
 
 def inspect_volumes(engine: Engine, names: Iterable[str]) -> Iterator[Volume | DkrError]:
     """GET /volumes/{name} for each, in order: the volume, or why it could not be read."""
-    for name in names:
-        try:
-            with engine.errors(f"inspect volume {name}"):
-                yield Volume.from_api(engine.api.inspect_volume(name))
-        except DkrError as exc:
-            yield exc
+    for _, got in in_turn(engine, names, "inspect volume", engine.api.inspect_volume):
+        yield got if isinstance(got, DkrError) else Volume.from_api(got)
 
 
 def remove_volumes(engine: Engine, names: Iterable[str], *, force: bool) -> Iterator[Outcome]:
     """DELETE /volumes/{name} for each, in order (docker removes them one after the other)."""
-    for name in names:
-        try:
-            with engine.errors(f"remove volume {name}"):
-                engine.api.remove_volume(name, force=force)
-            yield Outcome(name)
-        except DkrError as exc:
-            yield Outcome(name, exc)
+    for name, got in in_turn(
+        engine, names, "remove volume", lambda n: engine.api.remove_volume(n, force=force)
+    ):
+        yield Outcome(name, got if isinstance(got, DkrError) else None)

@@ -108,6 +108,17 @@ def parse_labels(values: Iterable[str], command: str = "run") -> dict[str, str]:
     return labels
 
 
+def parse_driver_options(items: Iterable[str], command: str) -> dict[str, str]:
+    """-o/--opt KEY=VALUE of volume and network create (docker's MapOpts): the last one for a key wins."""
+    options = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"invalid -o/--opt {shown(item)} (expected KEY=VALUE)", command)
+        options[key] = value
+    return options
+
+
 def check_name(name: str | None, command: str = "run") -> str | None:
     """The Engine's container-name rule, checked here so a bad name is a usage error (exit 2)."""
     if name is None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from dkr import render
 from dkr.fields.volumes import HEADERS, fields, natural_key
@@ -25,16 +23,3 @@ def render_volumes(volumes: Sequence[Volume], fmt: OutputFormat, quiet: bool) ->
         return
     rows = [(fields(v), v.labels) for v in ordered]
     render_listing(rows, fmt, HEADERS, ("Driver", "Name"), FITS)
-
-
-def go_indented(value: Any) -> str:
-    """Go's json.MarshalIndent(value, "", "    ") as docker's inspect prints it: HTML characters escaped."""
-    text = json.dumps(value, ensure_ascii=False, indent=4)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escaped)
-    return text
-
-
-def render_inspect(objects: Iterable[dict[str, Any]]) -> None:
-    """docker's `inspect` output: one JSON array of the Engine's objects, 4-space indented."""
-    render.result(go_indented(list(objects)))

@@ -221,6 +221,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "container": [],
     "system": [],
     "volume": [],
+    "network": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -257,6 +258,13 @@ command_word = st.one_of(value, st.sampled_from(["sh", "-c", "a" * MAX_EXECUTABL
 VOLUME_WORDS = [
     "create", "ls", "inspect", "rm", "prune", "-q", "-f", "--force", "--filter", "label=a", "dangling=true",
     "until=1h", "--format", "json", "-d", "local", "--label", "a=b", "-o", "o=1", "v1",
+]  # fmt: skip
+#: `dkr network`'s subcommands, flags and values
+NETWORK_WORDS = [
+    "create", "ls", "inspect", "rm", "connect", "disconnect", "prune", "-q", "--no-trunc", "-f", "--force",
+    "--filter", "type=custom", "label=a", "--format", "json", "-d", "bridge", "--label", "a=b", "-o", "o=1",
+    "--internal", "--attachable", "--ipv6", "--subnet", "10.9.0.0/24", "--gateway", "10.9.0.1", "--alias", "db",
+    "appnet",
 ]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
@@ -310,6 +318,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
         max_size=5,
     ),
     "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
+    "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dkr.errors import ExitCode
-from tests.helpers import run_dkr
-from tests.unit.fake_engine import FakeEngine
+from tests.helpers import assert_one_line_error, run_dkr
+from tests.unit.fake_engine import FakeEngine, engine_calls
 
 V1 = {
     "CreatedAt": "2026-12-03T12:32:27Z", "Driver": "local", "Labels": {"dkr.test.session": "volprobe", "a": "b"},
@@ -23,10 +23,6 @@ V2 = {
     "Options": {"device": "tmpfs", "type": "tmpfs"}, "Scope": "local",
 }  # fmt: skip
 V10 = {**V2, "Name": "probevol10", "Mountpoint": "/var/lib/docker/volumes/probevol10/_data"}
-
-
-def engine_calls(fake: FakeEngine) -> list[str]:
-    return [r for r in fake.requests if "/_ping" not in r and "/version" not in r]
 
 
 @pytest.fixture
@@ -120,10 +116,7 @@ def test_create_sends_docker_s_body(fake: FakeEngine) -> None:
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(fake: FakeEngine, argv: list[str], line: str) -> None:
-    res = run_dkr(*argv)
-    assert res.code == ExitCode.USAGE and res.out == "", res.err
-    assert line in res.err_lines[0] and res.err_lines[0].startswith("dkr: error: ")
-    assert len(res.err_lines) <= 2
+    assert_one_line_error(run_dkr(*argv), ExitCode.USAGE, line)
     assert engine_calls(fake) == []
 
 
