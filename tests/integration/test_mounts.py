@@ -66,12 +66,27 @@ def test_a_bind_mounted_edit_is_served_without_a_rebuild(case: Case, base_image:
 def test_a_named_volume_outlives_its_container(case: Case, base_image: str, make_volume: Any) -> None:
     name = make_volume()
     first = dkr(
-        "run", "--rm", *case.args, "-v", f"{name}:/data", base_image, "sh", "-c", "echo kept > /data/f"
+        "run",
+        *case.args,
+        "-v",
+        f"{name}:/data",
+        "-v",
+        "/scratch",
+        base_image,
+        "sh",
+        "-c",
+        "echo kept > /data/f",
     )
     assert first.returncode == 0, first.stderr
-    assert case.containers() == []  # --rm: the container is gone
+    (ctr,) = case.containers()
+    anonymous = [m["Name"] for m in ctr.attrs["Mounts"] if m["Destination"] == "/scratch"]
+    removed = dkr("rm", "-v", ctr.id)  # -v: the anonymous volume goes, the named one stays
+    assert removed.returncode == 0, removed.stderr
+    volumes = {v.name for v in case.client.volumes.list()}
+    assert name in volumes and anonymous[0] not in volumes
     second = dkr("run", "--rm", *case.args, "--mount", f"src={name},dst=/d,ro", base_image, "cat", "/d/f")
     assert (second.returncode, second.stdout) == (0, "kept\n"), second.stderr
+    assert case.containers() == []  # --rm
 
 
 def test_tmpfs_and_read_only_reach_the_container(case: Case, base_image: str, tmp_path: Path) -> None:
