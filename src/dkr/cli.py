@@ -172,6 +172,7 @@ COMMANDS: dict[str, str] = {
     "login": "Log in to a registry (Docker Hub by default).",
     "logout": "Log out from a registry (Docker Hub by default).",
     "logs": "Show a container's logs.",
+    "network": "Manage networks: create, ls, inspect, rm, connect, disconnect, prune.",
     "pause": "Pause all processes within one or more containers.",
     "port": "List port mappings or a specific mapping for the container.",
     "ps": "List containers.",
@@ -192,6 +193,7 @@ COMMANDS: dict[str, str] = {
     "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
     "stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",
+    "volume": "Manage volumes: create, ls, inspect, rm, prune.",
     "wait": "Block until one or more containers stop, then print their exit codes.",
 }
 

@@ -56,6 +56,12 @@ def _sweep(c: docker.DockerClient) -> None:
         for tag in img.tags or [img.id]:
             with contextlib.suppress(docker.errors.APIError):
                 c.images.remove(tag, force=True, noprune=False)
+    for vol in c.volumes.list(filters=SESSION_FILTER):
+        with contextlib.suppress(docker.errors.APIError):
+            vol.remove(force=True)
+    for net in c.networks.list(filters=SESSION_FILTER):
+        with contextlib.suppress(docker.errors.APIError):
+            net.remove()
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +89,43 @@ def case(client: docker.DockerClient) -> Iterator[Case]:
     c = Case(client, f"dkr.test.case={uuid.uuid4().hex[:12]}")
     yield c
     c.clean()
+
+
+@pytest.fixture
+def make_volume(client: docker.DockerClient) -> Iterator[Any]:
+    """Create a labelled named volume; removed after the test, with this run's containers that use it (the
+    `case` fixture may not have removed them yet)."""
+    yield from _labelled(client, "volume", lambda name: client.volumes.create(name, labels=LABELS))
+
+
+@pytest.fixture
+def make_network(client: docker.DockerClient) -> Iterator[Any]:
+    """Create a labelled bridge network; removed after the test, with this run's containers on it."""
+    yield from _labelled(client, "network", lambda name: client.networks.create(name, labels=LABELS))
+
+
+def _labelled(client: docker.DockerClient, kind: str, create: Any) -> Iterator[Any]:
+    """A fixture's maker of volumes or networks: `make(name=None) -> name`; afterwards each is removed, with
+    this run's containers that still use it."""
+    made: list[Any] = []
+
+    def make(name: str | None = None) -> str:
+        obj = create(name or unique(kind[:3]))
+        made.append(obj)
+        return str(obj.name)
+
+    yield make
+    for obj in made:
+        _remove_users(client, {kind: obj.name})
+        with contextlib.suppress(docker.errors.APIError):
+            obj.remove(**({"force": True} if kind == "volume" else {}))
+
+
+def _remove_users(client: docker.DockerClient, filters: dict[str, Any]) -> None:
+    """This run's containers that use a volume or network, removed so that it can be removed."""
+    for ctr in client.containers.list(all=True, filters={**filters, **SESSION_FILTER}):
+        with contextlib.suppress(docker.errors.APIError):
+            ctr.remove(force=True, v=True)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,16 @@ def dkr(
         env={**os.environ, **(env or {})},
         **kwargs,
     )
+
+
+def side_by_side(*args: str, timeout: float = 60) -> Iterator[tuple[str, str]]:
+    """Run the same arguments with dkr, then with the docker CLI (the differential reference); each must
+    succeed. Yields ("dkr" | "docker", its stdout stripped: the id a `run -d` printed)."""
+    for tool in ("dkr", "docker"):
+        command = [sys.executable, "-m", "dkr"] if tool == "dkr" else ["docker"]
+        res = subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout)
+        assert res.returncode == 0, (tool, res.stderr)
+        yield tool, res.stdout.strip()
 
 
 def as_result(res: subprocess.CompletedProcess[str]) -> Result:

@@ -16,7 +16,17 @@ from typing import Any
 import docker
 import pytest
 
-from tests.integration.support import LABELS, SESSION, Case, assert_failed, dkr, free_port, get, unique
+from tests.integration.support import (
+    LABELS,
+    SESSION,
+    Case,
+    assert_failed,
+    dkr,
+    free_port,
+    get,
+    side_by_side,
+    unique,
+)
 
 PAGE = "hello from dkr run"
 
@@ -90,16 +100,7 @@ def test_bindings_equal_dockers_for_explicit_addresses(case: Case, base_image: s
     ]
     args = [arg for spec in specs for arg in ("-p", spec)]
     made = {}
-    for tool in ("dkr", "docker"):
-        command = [sys.executable, "-m", "dkr"] if tool == "dkr" else ["docker"]
-        res = subprocess.run(
-            [*command, "run", "-d", *case.args, *args, base_image, "sleep", "300"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert res.returncode == 0, (tool, res.stderr)
-        cid = res.stdout.strip()
+    for tool, cid in side_by_side("run", "-d", *case.args, *args, base_image, "sleep", "300"):
         info = case.client.api.inspect_container(cid)
         made[tool] = (info["HostConfig"]["PortBindings"], info["Config"]["ExposedPorts"])
         case.client.api.remove_container(cid, force=True)  # frees the fixed host ports for the next one

@@ -249,3 +249,15 @@ def test_a_failing_demo_step_says_which_and_cleans_up(case: Case, tmp_path: Path
         "demo: FAILED at step 8, Read its logs: exit code 7; cleaned up (removed container"
     )
     assert case.containers() == []
+
+
+def test_up_v_serves_an_edit_without_a_rebuild(client: docker.DockerClient, case: Case, app: Path) -> None:
+    name = unique("upv")
+    public = app / "public"
+    ctr, port = started(client, up(case, "--name", name, "-v", f"{public}:/app/public:ro", app))
+    assert ctr.attrs["HostConfig"]["Binds"] == [f"{public}:/app/public:ro"]
+    assert "Hello from hello-web" in get(port)
+    page = public / "index.html"
+    page.write_text(page.read_text().replace("Hello from hello-web", "Hello, live"))
+    assert "Hello, live" in get(port)  # no dkr up, no build: the same container serves the edit
+    assert [c.id for c in case.containers()] == [ctr.id]

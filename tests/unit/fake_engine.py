@@ -124,3 +124,8 @@ class FakeEngine:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def engine_calls(fake: FakeEngine) -> list[str]:
+    """The requests a command made, without the client's handshake (`/_ping`, `/version`)."""
+    return [r for r in fake.requests if "/_ping" not in r and "/version" not in r]

@@ -27,6 +27,11 @@ def command_group(app: typer.Typer, name: str, help: str) -> typer.Typer:
     return group
 
 
+def repeated(*names: str, metavar: str, help: str) -> Any:
+    """A flag that may be given again and again (`-v A -v B`): a fresh typer.Option, [] by default."""
+    return typer.Option([], *names, metavar=metavar, help=help)
+
+
 def filter_option() -> Any:
     """--filter of the prunes: a fresh typer.Option for each command."""
     return typer.Option(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from dkr.commands.common import repeated
 from dkr.errors import UsageError
 
 if TYPE_CHECKING:
@@ -78,6 +79,27 @@ def run(
     pull: str = typer.Option("missing", "--pull", metavar="missing|never|always", help="When to pull."),
     init: bool = typer.Option(False, "--init", help="Run an init as PID 1 (signals, zombies)."),
     workdir: str | None = typer.Option(None, "-w", "--workdir", metavar="DIR", help="Working directory."),
+    volume: list[str] = repeated(
+        "-v",
+        "--volume",
+        metavar="SRC:DST[:MODE]",
+        help="Bind a host path or mount a named volume (DST alone: anonymous).",
+    ),
+    mount: list[str] = repeated(
+        "--mount",
+        metavar="type=…,src=…,dst=…",
+        help="Attach a bind, volume or tmpfs mount (docker's --mount).",
+    ),
+    tmpfs: list[str] = repeated("--tmpfs", metavar="PATH[:OPTS]", help="Mount a tmpfs at PATH."),
+    network: list[str] = repeated(
+        "--network", "--net", metavar="NETWORK", help="Connect to a network (bridge, host, none or a name)."
+    ),
+    network_alias: list[str] = repeated(
+        "--network-alias", metavar="NAME", help="Another name for the container on its user network."
+    ),
+    add_host: list[str] = repeated(
+        "--add-host", metavar="HOST:IP", help="Add a line to /etc/hosts (IP may be host-gateway)."
+    ),
     wait: bool = typer.Option(
         False, "--wait", help="With -d: return once published ports answer or healthy."
     ),
@@ -106,7 +128,8 @@ def run(
     spec = run_spec(
         image, command or (), environ=os.environ, publish=publish, publish_all=publish_all, name=name,
         rm=rm, env=env, env_files=files, labels=label, pull=pull, init=init, workdir=workdir,
-        interactive=interactive, tty=tty,
+        interactive=interactive, tty=tty, volumes=volume, mounts=mount, tmpfs=tmpfs, cwd=os.getcwd(),
+        networks=network, network_aliases=network_alias, add_hosts=add_host,
         more=MoreFlags(
             entrypoint=entrypoint, user=user, hostname=hostname, restart=restart, memory=memory, cpus=cpus,
             cap_add=tuple(cap_add), cap_drop=tuple(cap_drop), read_only=read_only, stop_signal=stop_signal,

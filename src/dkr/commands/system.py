@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import typer
@@ -11,6 +10,7 @@ from dkr.commands.common import command_group, filter_option, force_option, list
 from dkr.commands.common import prune as start_prune
 from dkr.errors import UsageError
 from dkr.fields.system import SUMMARY_COLUMNS
+from dkr.fields.volumes import natural_key
 from dkr.options.formats import parse_format
 
 #: Filters the Engine accepts for build cache but ignores (moby's builder): with one, the build cache is
@@ -37,11 +37,6 @@ def df(
     render_df(disk_usage(engine), fmt, verbose=verbose)
 
 
-def _natural(text: str) -> list[int | str]:
-    """sortorder.NaturalLess as a key: runs of digits compare as numbers."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
 def prune_warning(all: bool, volumes: bool, build_cache: bool, filters: Mapping[str, list[str]]) -> str:
     """docker 20.10's confirmation text for `system prune` (it names the filters in use)."""
     items = ["all stopped containers", "all networks not used by at least one container"]
@@ -55,7 +50,7 @@ def prune_warning(all: bool, volumes: bool, build_cache: bool, filters: Mapping[
     text = "This will remove:" + "".join(f"\n  - {item}" for item in items) + "\n"
     used = sorted(
         (f"{key}={value}" for key in ("label", "label!", "until") for value in filters.get(key, ())),
-        key=_natural,
+        key=natural_key,
     )
     if used:
         text += "\n  Items to be pruned will be filtered with:" + "".join(f"\n  - {f}" for f in used) + "\n"

@@ -30,6 +30,13 @@ def up(
     wait_timeout: str = typer.Option(
         "60", "--wait-timeout", metavar="SECONDS", help="How long to wait for the container to answer."
     ),
+    volume: list[str] = typer.Option(
+        [],
+        "-v",
+        "--volume",
+        metavar="SRC:DST[:MODE]",
+        help="Mount as dkr run -v (a host folder: edits are live).",
+    ),
 ) -> None:
     """Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr."""
     from dkr.cli import state
@@ -40,7 +47,7 @@ def up(
     seconds = parse_seconds(wait_timeout, "--wait-timeout", "up", maximum=MAX_WAIT_SECONDS)
     request = up_request(
         path, cwd=os.getcwd(), environ=os.environ, name=name, dockerfile=file, publish=publish,
-        labels=label, init=init, replace=replace, wait_timeout=seconds,
+        labels=label, init=init, replace=replace, wait_timeout=seconds, volumes=volume,
     )  # fmt: skip
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error

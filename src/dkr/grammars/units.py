@@ -5,8 +5,6 @@ the build's progress can use it without loading the container field formatters.
 
 from __future__ import annotations
 
-import re
-
 
 def human_duration(seconds: float) -> str:
     """go-units HumanDuration."""
@@ -56,22 +54,42 @@ def bytes_size(size: float) -> str:
     return _custom_size(size, 1024, ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"), 4)
 
 
-#: go-units' sizeRegex: a number (digits, then groups of `.digits`), an optional space, an optional unit
-#: letter, an optional `i`, an optional `b` (any case)
-_SIZE = re.compile(r"(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?", re.ASCII)
+#: go-units binaryMap: RAMInBytes' suffixes (1k is 1024)
+_BINARY = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_INT64_MAX = (1 << 63) - 1
 
 
-class InvalidSize(ValueError):
-    pass
+def _go_decimal(text: str) -> float:
+    """strconv.ParseFloat(text, 64) for the decimal forms go-units hands it (digits, '.', an exponent and a
+    sign; Python's float() would also take blanks, '_' and words such as 'nan')."""
+    body = text[1:] if text[:1] in "+-" else text
+    mantissa, _, exponent = body.lower().partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    if not (whole + fraction).isascii() or not (whole + fraction).isdigit():
+        raise ValueError(f"invalid syntax: {text!r}")
+    digits = exponent[1:] if exponent[:1] in "+-" else exponent
+    if "e" in body.lower() and not (digits.isascii() and digits.isdigit()):
+        raise ValueError(f"invalid syntax: {text!r}")
+    return float(text)
 
 
 def ram_in_bytes(text: str) -> int:
-    """go-units RAMInBytes (binary units: `512m`, `1.5GiB`, `64 kb`, `100`): what docker's -m takes."""
-    match = _SIZE.fullmatch(text)
-    if match is None:
-        raise InvalidSize(f"invalid size: '{text}'")
-    number, unit = match.groups()
-    if number.count(".") > 1:  # the regexp takes `1.2.3`; Go's ParseFloat then refuses it
-        raise InvalidSize(f'strconv.ParseFloat: parsing "{number}": invalid syntax')
-    scale = 1024 ** "kmgtp".index(unit.lower()) * 1024 if unit else 1
-    return int(float(number) * scale)
+    """go-units RAMInBytes (v0.5.0's parseSize with binary units): `512`, `1.5k`, `1m`, `1MB`, `1 GiB`.
+    Raises ValueError. A size past int64 (which Go would wrap) is refused rather than sent."""
+    cut = max(text.rfind(ch) for ch in "0123456789. ")
+    if cut == -1:
+        raise ValueError(f"invalid size: '{text}'")
+    number, suffix = (text[: cut + 1], text[cut + 1 :]) if text[cut] != " " else (text[:cut], text[cut + 1 :])
+    size = _go_decimal(number)
+    if size < 0:
+        raise ValueError(f"invalid size: '{text}'")
+    lower = suffix.lower()
+    if lower in ("", "b"):
+        pass
+    elif len(lower) <= 3 and lower[:1] in _BINARY and lower[1:] in ("", "b", "ib"):
+        size *= _BINARY[lower[0]]
+    else:
+        raise ValueError(f"invalid suffix: '{lower}'")
+    if size >= _INT64_MAX + 1:
+        raise ValueError(f"invalid size: '{text}' (larger than 8 EiB)")
+    return int(size)

@@ -119,6 +119,18 @@ class RunSpec:
     healthcheck: Healthcheck | None = None
     platform: str | None = None
 
+    #: -v: HostConfig.Binds (host paths already absolute) and the anonymous volumes' container paths
+    binds: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    #: --mount, in order
+    mounts: tuple[Mount, ...] = ()
+    #: --tmpfs: container path -> the mount's options
+    tmpfs: dict[str, str] = field(default_factory=dict)
+    #: --network (None: the Engine's default bridge), --network-alias, --add-host (`HOST:IP`)
+    network: str | None = None
+    network_aliases: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Healthcheck:
@@ -210,3 +222,52 @@ class Readiness:
     how: ReadyHow
     seconds: float
     ports: tuple[PublishedPort, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One `--mount`, as docker/cli's MountOpt makes it (the Engine API's `mount.Mount`). The `*_options`
+    flags say whether docker would send that options object at all (it does once any of its keys is given)."""
+
+    type: str
+    target: str
+    source: str = ""
+    read_only: bool = False
+    consistency: str = ""
+    bind_options: bool = False
+    propagation: str = ""
+    non_recursive: bool = False
+    volume_options: bool = False
+    no_copy: bool = False
+    volume_labels: tuple[tuple[str, str], ...] = ()
+    volume_driver: str = ""
+    volume_opts: tuple[tuple[str, str], ...] = ()
+    tmpfs_options: bool = False
+    tmpfs_size: int = 0
+    tmpfs_mode: int = 0
+
+    def body(self) -> dict[str, Any]:
+        """The JSON docker sends: Go's `omitempty` (an empty field is left out; an options object, once made,
+        is sent even when empty, and a volume's always with its `DriverConfig`)."""
+        out: dict[str, Any] = {"Type": self.type}
+        if self.source:
+            out["Source"] = self.source
+        out["Target"] = self.target
+        if self.read_only:
+            out["ReadOnly"] = True
+        if self.consistency:
+            out["Consistency"] = self.consistency
+        if self.bind_options:
+            out["BindOptions"] = _nonempty(Propagation=self.propagation, NonRecursive=self.non_recursive)
+        if self.volume_options:
+            driver = _nonempty(Name=self.volume_driver, Options=dict(self.volume_opts))
+            out["VolumeOptions"] = {
+                **_nonempty(NoCopy=self.no_copy, Labels=dict(self.volume_labels)), "DriverConfig": driver,
+            }  # fmt: skip
+        if self.tmpfs_options:
+            out["TmpfsOptions"] = _nonempty(SizeBytes=self.tmpfs_size, Mode=self.tmpfs_mode)
+        return out
+
+
+def _nonempty(**fields: Any) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value}

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dkr.errors import UsageError
+from dkr.grammars.mounts import check_distinct, parse_mount, parse_tmpfs, parse_volumes
 from dkr.grammars.ports import (
     exposed_ports,
+    is_ip,
     parse_publish_specs,
     port_bindings,
     publish_all,
@@ -109,6 +111,17 @@ def parse_labels(values: Iterable[str], command: str = "run") -> dict[str, str]:
     return labels
 
 
+def parse_driver_options(items: Iterable[str], command: str) -> dict[str, str]:
+    """-o/--opt KEY=VALUE of volume and network create (docker's MapOpts): the last one for a key wins."""
+    options = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"invalid -o/--opt {shown(item)} (expected KEY=VALUE)", command)
+        options[key] = value
+    return options
+
+
 def check_name(name: str | None, command: str = "run") -> str | None:
     """The Engine's container-name rule, checked here so a bad name is a usage error (exit 2)."""
     if name is None:
@@ -141,6 +154,51 @@ def check_command(command: tuple[str, ...], name: str = "run") -> tuple[str, ...
     return command
 
 
+#: --network values that are not a user-defined network (docker/cli's container.NetworkMode checks)
+BUILTIN_NETWORKS = ("bridge", "host", "none", "default")
+
+
+def parse_add_host(value: str, command: str = "run") -> str:
+    """docker/cli opts.ValidateExtraHost: `HOST:IP` or `HOST=IP`, the IP in brackets or not, or
+    `host-gateway`; sent as `HOST:IP` (brackets dropped, the address as written)."""
+    host, sep, ip = value.partition("=")
+    if not sep:
+        host, sep, ip = value.partition(":")
+    if not sep or host == "" or ":" in host:
+        raise UsageError(f"invalid --add-host {shown(value)}: expected HOST:IP", command)
+    if ip != "host-gateway":
+        if len(ip) > 2 and ip[0] == "[" and ip[-1] == "]":
+            ip = ip[1:-1]
+        if not is_ip(ip.strip(" \t\n\r\v\f")):
+            raise UsageError(f"invalid --add-host {shown(value)}: {shown(ip)} is not an IP address", command)
+    return f"{host}:{ip}"
+
+
+def check_network(
+    networks: Iterable[str], aliases: Iterable[str], command: str = "run"
+) -> tuple[str | None, tuple[str, ...]]:
+    """--network (one: Engine API 1.41 connects a new container to one network; `dkr network connect` adds
+    more) and --network-alias, which docker allows only on a user-defined network."""
+    given = list(networks)
+    names = tuple(dict.fromkeys(aliases))
+    if len(given) > 1:
+        raise UsageError(
+            "one --network only: connect the container to more with 'dkr network connect NETWORK CONTAINER'",
+            command,
+        )
+    network = given[0] if given else None
+    if network == "":
+        raise UsageError("invalid --network '': name a network, or bridge, host or none", command)
+    if "" in names:
+        raise UsageError("invalid --network-alias '': an alias is a host name", command)
+    user_defined = (
+        network is not None and network not in BUILTIN_NETWORKS and not network.startswith("container:")
+    )
+    if names and not user_defined:
+        raise UsageError("network-scoped aliases are only supported for user-defined networks", command)
+    return network, names
+
+
 def check_pull(value: str) -> PullPolicy:
     for policy in PULL_POLICIES:
         if value == policy:
@@ -165,11 +223,23 @@ def run_spec(
     workdir: str | None = None,
     interactive: bool = False,
     tty: bool = False,
+    volumes: Iterable[str] = (),
+    mounts: Iterable[str] = (),
+    tmpfs: Iterable[str] = (),
+    cwd: str = "/",
+    networks: Iterable[str] = (),
+    network_aliases: Iterable[str] = (),
+    add_hosts: Iterable[str] = (),
     more: MoreFlags | None = None,
 ) -> RunSpec:
     """Every `dkr run` option checked and turned into a RunSpec; a bad one raises UsageError (exit 2).
-    `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP)."""
+    `environ` is dkr's own environment (bare `-e K` lookups and DKR_PUBLISH_IP); `cwd` the folder a host path
+    starting with `.` is taken from."""
     image = check_image(image, "run")
+    binds, anonymous = parse_volumes(volumes, cwd)
+    mount_list = tuple(parse_mount(value, cwd) for value in mounts)
+    check_distinct(binds, mount_list)
+    network, aliases = check_network(networks, network_aliases)
     ip = publish_ip(environ)
     lookup = environ.get
     variables = [v for path, data in env_files for v in parse_env_file(path, data, lookup)]
@@ -189,6 +259,13 @@ def run_spec(
         auto_remove=rm,
         interactive=interactive,
         tty=tty,
+        binds=binds,
+        volumes=anonymous,
+        mounts=mount_list,
+        tmpfs=parse_tmpfs(tmpfs),
+        network=network,
+        network_aliases=aliases,
+        extra_hosts=tuple(parse_add_host(h) for h in add_hosts),
         **(more or MoreFlags()).checked(rm),
     )
 
@@ -315,11 +392,11 @@ def parse_restart(value: str, rm: bool) -> tuple[str, int]:
 
 def parse_memory(value: str) -> int:
     """-m/--memory: go-units RAMInBytes (`512m`, `1g`); the Engine wants at least 6 MB."""
-    from dkr.grammars.units import InvalidSize, ram_in_bytes
+    from dkr.grammars.units import ram_in_bytes
 
     try:
         size = ram_in_bytes(value)
-    except InvalidSize as exc:
+    except ValueError as exc:
         raise UsageError(f"invalid -m/--memory {shown(value)}: {exc}", "run") from None
     if 0 < size < 6 * 1024 * 1024:
         raise UsageError(f"invalid -m/--memory {shown(value)}: the minimum memory limit is 6MB", "run")
@@ -410,8 +487,24 @@ def container_config(spec: RunSpec, image: ImageInfo, attach: bool) -> dict[str,
         extra["StopTimeout"] = spec.stop_timeout
     if spec.healthcheck is not None:
         extra["Healthcheck"] = spec.healthcheck.to_api()
+    # as docker run: -v with a source is a Bind, without one an anonymous volume in Config.Volumes
+    if spec.binds:
+        host["Binds"] = list(spec.binds)
+    if spec.mounts:
+        host["Mounts"] = [m.body() for m in spec.mounts]
+    if spec.tmpfs:
+        host["Tmpfs"] = dict(spec.tmpfs)
+    config: dict[str, object] = {"Volumes": {v: {} for v in spec.volumes}} if spec.volumes else {}
+    if spec.extra_hosts:
+        host["ExtraHosts"] = list(spec.extra_hosts)
+    if spec.network is not None:
+        host["NetworkMode"] = spec.network
+        if spec.network_aliases:
+            endpoint = {"Aliases": list(spec.network_aliases)}
+            config["NetworkingConfig"] = {"EndpointsConfig": {spec.network: endpoint}}
     return {
         **extra,
+        **config,
         "Image": spec.image,
         "Cmd": list(spec.command) or None,
         "Env": list(spec.env),

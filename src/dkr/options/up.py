@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from dkr.errors import UsageError
+from dkr.grammars.mounts import check_distinct, parse_volumes
 from dkr.grammars.ports import parse_publish_specs, publish_all, publish_ip, with_default_ip
 from dkr.models.build import BuildRequest
 from dkr.models.run import PortMapping, PublishedPort, RunSpec
@@ -71,6 +72,7 @@ def up_request(
     init: bool = True,
     replace: bool = False,
     wait_timeout: float = 60.0,
+    volumes: Iterable[str] = (),
 ) -> UpRequest:
     """Every `dkr up` option checked and turned into an UpRequest; a bad one raises UsageError (exit 2).
     `labels` go on both the image and the container, with dkr up's own label."""
@@ -86,6 +88,8 @@ def up_request(
     ip = publish_ip(environ, "up")
     tag = image_ref(container)
     all_labels = {**parse_labels(labels, "up"), UP_LABEL: container}
+    binds, anonymous = parse_volumes(volumes, cwd, "up")  # as dkr run -v: `./src:/app/src` from cwd
+    check_distinct(binds, (), "up")
     return UpRequest(
         build=BuildRequest(context=path, dockerfile=dockerfile, tags=(tag,), labels=all_labels),
         run=RunSpec(
@@ -96,6 +100,8 @@ def up_request(
             labels=all_labels,
             pull="never",
             init=init,
+            binds=binds,
+            volumes=anonymous,
         ),
         replace=replace,
         wait_timeout=wait_timeout,

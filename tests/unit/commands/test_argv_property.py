@@ -220,6 +220,8 @@ COMMANDS: dict[str, list[Flag]] = {
     "image": [],
     "container": [],
     "system": [],
+    "volume": [],
+    "network": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -237,6 +239,11 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--health-timeout",), good("2s")), (("--health-start-period",), good("0s", "1m")),
         (("--health-retries",), good("3")), (("--no-healthcheck",), None),
         (("--platform",), good("linux/amd64", "amd64")),
+        (("-v", "--volume"), good("/tmp:/x", "vol:/v:ro", "/data", "./x:/y", "x/y:/z", "/a:/b:zz")),
+        (("--mount",), good("type=tmpfs,dst=/t,tmpfs-size=1m", "type=bind,src=/tmp,dst=/x,ro", "src=v,dst=/v", '"')),
+        (("--tmpfs",), good("/run", "/run:size=1m", "rel")),
+        (("--network", "--net"), good("bridge", "none", "host", "appnet", "container:x")),
+        (("--network-alias",), good("db", "")), (("--add-host",), good("h:1.2.3.4", "h=[::1]", "h:host-gateway")),
     ],
     "stop": [
         (("-t", "--time", "--timeout"), good("0", "1", "-1", "10")),
@@ -245,7 +252,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "up": [
         (("--name",), good("web", "argv")), (("-p", "--publish"), good("80", "8080:80")), (("-f", "--file"), path),
         (("-l", "--label"), good("a=b")), (("--replace",), None), (("--init",), None), (("--no-init",), None),
-        (("--wait-timeout",), good("1", "0.5")),
+        (("--wait-timeout",), good("1", "0.5")), (("-v", "--volume"), good("/tmp:/x", "./public:/app/public:ro")),
     ],
     "version": [(("--format",), FORMAT)],
     "inspect": [
@@ -276,6 +283,18 @@ server = st.one_of(
 )
 #: the container's command: words, flags, and an executable's path at its limit and far past it
 command_word = st.one_of(value, st.sampled_from(["sh", "-c", "a" * MAX_EXECUTABLE_BYTES, "a" * 100_000]))
+#: `dkr volume`'s subcommands, flags and values
+VOLUME_WORDS = [
+    "create", "ls", "inspect", "rm", "prune", "-q", "-f", "--force", "--filter", "label=a", "dangling=true",
+    "until=1h", "--format", "json", "-d", "local", "--label", "a=b", "-o", "o=1", "v1",
+]  # fmt: skip
+#: `dkr network`'s subcommands, flags and values
+NETWORK_WORDS = [
+    "create", "ls", "inspect", "rm", "connect", "disconnect", "prune", "-q", "--no-trunc", "-f", "--force",
+    "--filter", "type=custom", "label=a", "--format", "json", "-d", "bridge", "--label", "a=b", "-o", "o=1",
+    "--internal", "--attachable", "--ipv6", "--subnet", "10.9.0.0/24", "--gateway", "10.9.0.1", "--alias", "db",
+    "appnet",
+]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
@@ -327,6 +346,8 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
         ),
         max_size=5,
     ),
+    "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
+    "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),

@@ -76,6 +76,24 @@ def test_options_map_to_the_spec(calls: list[Any], tmp_path: Path, monkeypatch: 
     assert kw["wait_timeout"] is None
 
 
+def test_mount_options_map_to_the_spec(
+    calls: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = run_dkr(
+        *NOWHERE, "run", "-d", "-v", "./site:/site:ro", "-v", "/data", "-v", "cache:/cache",
+        "--mount", "type=tmpfs,dst=/scratch,tmpfs-size=1m", "--tmpfs", "/run:size=64k", "img",
+    )  # fmt: skip
+    assert res.code == 0, res.err
+    _, spec, _ = calls[0]
+    assert spec.binds == (f"{tmp_path}/site:/site:ro", "cache:/cache")
+    assert spec.volumes == ("/data",)
+    assert [m.body() for m in spec.mounts] == [
+        {"Type": "tmpfs", "Target": "/scratch", "TmpfsOptions": {"SizeBytes": 1 << 20}}
+    ]
+    assert spec.tmpfs == {"/run": "size=64k"}
+
+
 def test_detached_output(calls: list[Any]) -> None:
     res = run_dkr(*NOWHERE, "run", "-d", "-p", "8080:80", "img")
     assert res.code == 0
@@ -179,6 +197,33 @@ def test_loopback_is_quiet(calls: list[Any]) -> None:
         pytest.param(["--env-file", "/nonexistent/x.env", "img"], "cannot read env file", id="env file"),
         pytest.param([], "missing argument 'IMAGE'", id="no image"),
         pytest.param(["--bogus", "img"], "no such option: --bogus", id="unknown option"),
+        pytest.param(
+            ["-v", "", "img"], "invalid -v/--volume '': invalid empty volume spec", id="volume empty"
+        ),
+        pytest.param(
+            ["-v", "src/app:/app", "img"], 'create src/app: "src/app" includes invalid', id="volume relative"
+        ),
+        pytest.param(
+            ["-v", "/a:/b:rwx", "img"], "invalid -v/--volume '/a:/b:rwx': invalid mode: rwx", id="volume mode"
+        ),
+        pytest.param(["-v", "/a:/b:ro:x", "img"], "too many colons", id="volume colons"),
+        pytest.param(
+            ["-v", "data", "img"], "invalid mount path: 'data' mount path must be absolute", id="anon rel"
+        ),
+        pytest.param(
+            ["--mount", "type=bind,dst=/x,x=1", "img"], "unexpected key 'x' in 'x=1'", id="mount key"
+        ),
+        pytest.param(
+            ["--mount", "type=tmpfs,dst=/x,tmpfs-size=1q", "img"],
+            "invalid value for tmpfs-size",
+            id="mount size",
+        ),
+        pytest.param(["--mount", "src=/a", "img"], "target is required", id="mount target"),
+        pytest.param(["--mount", "type=nfs,dst=/x", "img"], "mount type unknown", id="mount type"),
+        pytest.param(["--tmpfs", "run", "img"], "invalid --tmpfs 'run'", id="tmpfs relative"),
+        pytest.param(
+            ["-v", "/a:/x", "--mount", "type=tmpfs,dst=/x", "img"], "duplicate mount point", id="twice"
+        ),
     ],
 )
 def test_usage_errors_exit_2_before_any_engine_call(calls: list[Any], args: list[str], needle: str) -> None:

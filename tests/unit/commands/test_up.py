@@ -118,6 +118,11 @@ def test_request_honours_dkr_publish_ip_and_an_explicit_name() -> None:
     assert req.run.init is False
 
 
+def test_request_mounts_as_dkr_run_v() -> None:
+    req = up_request("app", cwd="/w", environ={}, volumes=["./app/public:/app/public:ro", "/cache"])
+    assert (req.run.binds, req.run.volumes) == (("/w/app/public:/app/public:ro",), ("/cache",))
+
+
 @pytest.mark.parametrize(
     ("args", "env", "needles"),
     [
@@ -141,6 +146,10 @@ def test_request_honours_dkr_publish_ip_and_an_explicit_name() -> None:
         pytest.param(["/"], {}, ["folder name '/'"], id="underivable-name"),
         pytest.param([""], {}, ["build context folder is empty"], id="empty-path"),
         pytest.param(["--no-such"], {}, ["no such option"], id="unknown-option"),
+        pytest.param(
+            ["-v", "public:/app/public", "-v", "/x:/app/public"], {}, ["duplicate mount point"], id="twice"
+        ),
+        pytest.param(["-v", "src/public:/app/public"], {}, ["local volume name"], id="volume-relative"),
     ],
 )
 def test_usage_errors_exit_2_before_any_engine_call(

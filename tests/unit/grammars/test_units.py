@@ -102,28 +102,3 @@ def test_human_duration(seconds: float, want: str) -> None:
 def test_human_size(size: float, want: str) -> None:
     """HumanSize is HumanSizeWithPrecision(size, 4)."""
     assert human_size(size, 4) == want
-
-
-# go-units size_test.go TestRAMInBytes, as upstream lists it
-RAM_IN_BYTES = [
-    ("32", 32), ("32b", 32), ("32B", 32), ("32k", 32 * 1024), ("32K", 32 * 1024), ("32kb", 32 * 1024),
-    ("32Kb", 32 * 1024), ("32Mb", 32 * 1024**2), ("32Gb", 32 * 1024**3), ("32Tb", 32 * 1024**4),
-    ("32Pb", 32 * 1024**5), ("32PB", 32 * 1024**5), ("32P", 32 * 1024**5), ("32.3", 32),
-    ("32.3Mb", int(32.3 * 1024**2)), ("0", 0),
-]  # fmt: skip
-RAM_ERRORS = ["", "hello", "-32", " 32 ", "32m b", "32bm", "32.4.3", "32  mb"]
-
-
-@pytest.mark.parametrize(("text", "size"), RAM_IN_BYTES)
-def test_ram_in_bytes(text: str, size: int) -> None:
-    from dkr.grammars.units import ram_in_bytes
-
-    assert ram_in_bytes(text) == size
-
-
-@pytest.mark.parametrize("text", RAM_ERRORS)
-def test_ram_in_bytes_refuses(text: str) -> None:
-    from dkr.grammars.units import InvalidSize, ram_in_bytes
-
-    with pytest.raises(InvalidSize):
-        ram_in_bytes(text)

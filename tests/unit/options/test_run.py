@@ -10,9 +10,11 @@ from dkr.options.run import (
     MAX_EXECUTABLE_BYTES,
     check_env,
     check_name,
+    check_network,
     check_pull,
     check_workdir,
     container_config,
+    parse_add_host,
     parse_env_file,
     parse_labels,
     run_spec,
@@ -359,3 +361,73 @@ def test_caps_as_docker_normalises_them() -> None:
     )
     assert effective_caps(["all", "net_admin"], []) == (("ALL",), ())
     assert effective_caps(["x"], ["X"]) == ((), ())
+
+
+def test_container_config_mounts_as_docker_run_sends_them() -> None:
+    spec = run_spec(
+        "img", environ={}, volumes=["/srv:/srv:ro", "/data", "vol:/v"], mounts=["type=volume,src=v2,dst=/w,ro"],
+        tmpfs=["/run:size=1m"], cwd="/home",
+    )  # fmt: skip
+    body = container_config(spec, ImageInfo("sha256:x", "img"), attach=False)
+    host = body["HostConfig"]
+    assert isinstance(host, dict)
+    assert host["Binds"] == ["/srv:/srv:ro", "vol:/v"]
+    assert host["Mounts"] == [{"Type": "volume", "Source": "v2", "Target": "/w", "ReadOnly": True}]
+    assert host["Tmpfs"] == {"/run": "size=1m"}
+    assert body["Volumes"] == {"/data": {}}
+
+
+# --- --add-host (docker/cli opts.ValidateExtraHost, hosts_test.go's cases), --network, --network-alias -----
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        ("myhost:192.168.0.1", "myhost:192.168.0.1"), ("thathost:10.0.2.1", "thathost:10.0.2.1"),
+        ("anipv6host:2003:ab34:e::1", "anipv6host:2003:ab34:e::1"), ("ipv6local:::1", "ipv6local:::1"),
+        ("host.docker.internal:host-gateway", "host.docker.internal:host-gateway"),
+        ("myhost=192.168.0.1", "myhost:192.168.0.1"), ("ipv6local=[::1]", "ipv6local:::1"),
+        ("ipv6local:[::1]", "ipv6local:::1"), ("h: 1.2.3.4", "h: 1.2.3.4"), ("h=host-gateway", "h:host-gateway"),
+    ],
+)  # fmt: skip
+def test_add_host(value: str, sent: str) -> None:
+    assert parse_add_host(value) == sent
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("myhost", "expected HOST:IP"), ("myhost:", "'' is not an IP address"), (":192.168.0.1", "expected HOST:IP"),
+        ("=192.168.0.1", "expected HOST:IP"), ("myhost:192.notanipaddress.1", "is not an IP address"),
+        ("thathost-nosemicolon10.0.0.1", "expected HOST:IP"), ("anipv6host:::::1", "is not an IP address"),
+        ("ipv6local:::0::", "is not an IP address"), ("h:[::1", "is not an IP address"),
+        ("h:001.2.3.4", "is not an IP address"), ("h:fe80::1%eth0", "is not an IP address"),
+    ],
+)  # fmt: skip
+def test_add_host_errors(value: str, why: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_add_host(value)
+    assert why in err.value.message
+
+
+def test_network_and_aliases() -> None:
+    assert check_network([], []) == (None, ())
+    assert check_network(["appnet"], ["db", "db", "database"]) == ("appnet", ("db", "database"))
+    assert check_network(["host"], []) == ("host", ())
+    for networks, aliases in ((["bridge"], ["x"]), (["container:c1"], ["x"]), ([], ["x"]), (["a", "b"], []),
+                              ([""], []), (["n"], [""])):  # fmt: skip
+        with pytest.raises(UsageError):
+            check_network(networks, aliases)
+
+
+def test_container_config_network() -> None:
+    spec = run_spec("img", environ={}, networks=["appnet"], network_aliases=["db"], add_hosts=["h=10.0.0.1"])
+    body = container_config(spec, ImageInfo("sha256:x", "img"), attach=False)
+    host = body["HostConfig"]
+    assert isinstance(host, dict)
+    assert (host["NetworkMode"], host["ExtraHosts"]) == ("appnet", ["h:10.0.0.1"])
+    assert body["NetworkingConfig"] == {"EndpointsConfig": {"appnet": {"Aliases": ["db"]}}}
+    plain = container_config(
+        run_spec("img", environ={}, networks=["none"]), ImageInfo("x", "img"), attach=False
+    )
+    assert "NetworkingConfig" not in plain
