@@ -44,6 +44,12 @@ ARGUMENTS: dict[str, tuple[str, ...]] = {
     "top": ("running",),
     "unpause": ("containers", "..."),
     "wait": ("containers", "..."),
+    "network rm": ("networks", "..."),
+    "network inspect": ("networks", "..."),
+    "network connect": ("networks", "containers"),
+    "network disconnect": ("networks", "containers"),
+    "volume rm": ("volumes", "..."),
+    "volume inspect": ("volumes", "..."),
     "image rm": ("images", "..."),
     "layers": ("images",),
     "lint": ("file", "..."),
@@ -60,7 +66,9 @@ ARGUMENTS: dict[str, tuple[str, ...]] = {
 FILE_OPTIONS = frozenset({"--file", "--env-file", "--iidfile"})
 #: The kinds `names(kind, host, context)` is asked for (contexts are read from the docker config, not the
 #: Engine).
-ENGINE_KINDS = frozenset({"running", "containers", "images"})
+ENGINE_KINDS = frozenset({"running", "containers", "images", "networks", "volumes"})
+#: Options whose value the Engine names (by their long name): run's --network
+NAMED_OPTIONS = {"--network": "networks"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,11 @@ def _option_values(param: Any, incomplete: str, names: Names, host: str | None, 
         return Answer("plain", tuple(n for n in names("contexts", host, ctx) if n.startswith(incomplete)))
     if long_names & FILE_OPTIONS:
         return FILES
+    for option, kind in NAMED_OPTIONS.items():
+        if option in long_names:
+            return Answer(
+                "plain", tuple(sorted(n for n in set(names(kind, host, ctx)) if n.startswith(incomplete)))
+            )
     choices = getattr(getattr(param, "type", None), "choices", None)
     if choices:
         return Answer("plain", tuple(str(c) for c in choices if str(c).startswith(incomplete)))

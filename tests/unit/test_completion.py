@@ -233,3 +233,12 @@ def test_every_command_named_for_completion_exists() -> None:
         for word in sub:
             command = command.commands[word]
         assert command is not None
+
+
+def test_network_and_volume_names(fake: FakeEngine) -> None:
+    fake.route("GET", r"/networks", lambda m, p, b: (200, [{"Name": "bridge"}, {"Name": "appnet"}]))
+    fake.route("GET", r"/volumes", lambda m, p, b: (200, {"Volumes": [{"Name": "data"}, {"Name": "db"}]}))
+    env = {"DOCKER_HOST": fake.url, "_DKR_COMPLETE": "zsh"}
+    assert complete({**env, "COMP_LINE": "dkr run --network a"}) == "plain\nappnet\n"
+    assert complete({**env, "COMP_LINE": "dkr volume rm d"}) == "plain\ndata\ndb\n"
+    assert complete({**env, "COMP_LINE": "dkr network rm "}) == "plain\nappnet\nbridge\n"

@@ -23,12 +23,18 @@ _FAILURES: tuple[type[BaseException], ...] = (*ENGINE_EXCEPTIONS, DkrError, OSEr
 
 
 def names(endpoint: Endpoint, kind: str, deadline: float = DEADLINE) -> list[str]:
-    """The names of `kind` ("running", "containers", "images") the Engine has; [] on any failure."""
-    if kind not in ("running", "containers", "images"):
+    """The names of `kind` ("running", "containers", "images", "networks", "volumes") the Engine has; [] on
+    any failure."""
+    if kind not in ("running", "containers", "images", "networks", "volumes"):
         return []
     try:
         api = Engine(endpoint).quick_api(deadline)
         try:
+            if kind == "networks":
+                return [str(n["Name"]) for n in api.networks() if isinstance(n, dict) and n.get("Name")]
+            if kind == "volumes":
+                found = (api.volumes() or {}).get("Volumes") or []
+                return [str(v["Name"]) for v in found if isinstance(v, dict) and v.get("Name")]
             items: Any = api.images() if kind == "images" else api.containers(all=kind == "containers")
         finally:
             api.close()

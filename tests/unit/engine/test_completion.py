@@ -46,3 +46,10 @@ def test_endpoints_it_does_not_ask() -> None:
     )
     assert names(Endpoint("tcp://127.0.0.1:1", "--host", tls), "running") == []
     assert names(Endpoint("tcp://127.0.0.1:1", "--host"), "images") == []
+
+
+def test_networks_and_volumes(fake: FakeEngine) -> None:
+    fake.route("GET", r"/networks", lambda m, p, b: (200, [{"Name": "bridge"}, {"Name": "appnet"}, {}]))
+    fake.route("GET", r"/volumes", lambda m, p, b: (200, {"Volumes": [{"Name": "data"}], "Warnings": None}))
+    assert names(endpoint(fake), "networks") == ["bridge", "appnet"]
+    assert names(endpoint(fake), "volumes") == ["data"]
