@@ -359,8 +359,8 @@ def test_caps_as_docker_normalises_them() -> None:
         ("CAP_NET_ADMIN", "CAP_SYS_TIME"),
         ("CAP_CHOWN",),
     )
-    assert effective_caps(["all", "net_admin"], []) == (("ALL",), ())
-    assert effective_caps(["x"], ["X"]) == ((), ())
+    assert effective_caps(["net_admin", "all", "NET_ADMIN"], []) == (("ALL", "CAP_NET_ADMIN"), ())
+    assert effective_caps(["x"], ["X", "mknod"]) == (("CAP_X",), ("CAP_MKNOD", "CAP_X"))
 
 
 def test_container_config_mounts_as_docker_run_sends_them() -> None:
