@@ -164,35 +164,45 @@ class _Dechunker:
     def feed(self, data: bytes) -> bytes:
         buf = self._buf
         buf += data
-        out = bytearray()
-        at = 0
-        while not self.done:
-            if self._left:
-                take = min(self._left, len(buf) - at)
-                if not take:
+        view = memoryview(buf)
+        parts: list[memoryview] = []
+        at, end_of_data = 0, len(buf)
+        left, crlf = self._left, self._crlf
+        try:
+            while not self.done:
+                if left:
+                    take = min(left, end_of_data - at)
+                    if not take:
+                        break
+                    parts.append(view[at : at + take])
+                    at += take
+                    left -= take
+                    if left:
+                        break
+                    crlf = True
+                if crlf:
+                    if end_of_data - at < 2:
+                        break
+                    at += 2
+                    crlf = False
+                end = buf.find(b"\r\n", at)
+                if end < 0:
                     break
-                out += buf[at : at + take]
-                at += take
-                self._left -= take
-                if self._left:
+                header = buf[at:end]
+                semi = header.find(b";")
+                size = int(header if semi < 0 else header[:semi], 16)
+                at = end + 2
+                if size == 0:
+                    self.done = True
                     break
-                self._crlf = True
-            if self._crlf:
-                if len(buf) - at < 2:
-                    break
-                at += 2
-                self._crlf = False
-            end = buf.find(b"\r\n", at)
-            if end < 0:
-                break
-            size = int(bytes(buf[at:end]).split(b";", 1)[0], 16)
-            at = end + 2
-            if size == 0:
-                self.done = True
-                break
-            self._left = size
+                left = size
+            out = b"".join(parts)
+        finally:
+            parts.clear()
+            view.release()
+        self._left, self._crlf = left, crlf
         del buf[:at]
-        return bytes(out)
+        return out
 
 
 def body_pieces(res: requests.Response, size: int = 1 << 18) -> Iterator[bytes]:
