@@ -13,18 +13,17 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import struct
 import threading
 from collections.abc import Callable, Iterator
 
 from dkr import terminal
+from dkr.engine.containers import Demuxer
 from dkr.models.run import Console
 
 #: receives the container's output: (1 stdout | 2 stderr, bytes)
 Sink = Callable[[int, bytes], None]
 #: bytes read from the local stdin, or from the connection, at a time
 CHUNK = 32 * 1024
-_HEADER = struct.Struct(">BxxxL")
 
 
 class Session:
@@ -51,29 +50,19 @@ class Session:
 
     def output(self) -> Iterator[tuple[int, bytes]]:
         """(1 stdout | 2 stderr, bytes) until the container closes its side, or the connection is closed
-        (detached, or the Engine went away)."""
+        (detached, or the Engine went away): with a TTY the raw bytes, else the frames split as `logs`
+        splits them (one Demuxer for both)."""
+        demux = None if self.tty else Demuxer()
         try:
-            if self.tty:
-                while data := self.sock.recv(CHUNK):
+            while data := self.sock.recv(CHUNK):
+                if demux is None:
                     yield 1, data
-                return
-            while header := self._exactly(_HEADER.size):
-                stream, length = _HEADER.unpack(header)
-                payload = self._exactly(length)
-                if len(payload) < length:
-                    return  # cut mid-frame: the Engine went away; the caller learns it from the exit code
-                yield (2 if stream == 2 else 1), payload
+                    continue
+                yield from demux.feed(data)
+                if demux.error is not None:
+                    return  # not docker's framing: the caller learns what happened from the exit code
         except OSError:
             return
-
-    def _exactly(self, n: int) -> bytes:
-        buf = bytearray()
-        while len(buf) < n:
-            data = self.sock.recv(n - len(buf))
-            if not data:
-                break
-            buf += data
-        return bytes(buf)
 
 
 class _Escape:
