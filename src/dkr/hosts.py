@@ -31,6 +31,9 @@ class TLS:
     verify: bool
     ca_cert: str | None = None
     client_cert: tuple[str, str] | None = None
+    #: the folder the files were looked for in (DOCKER_CERT_PATH, ~/.docker or the context's TLS folder), so
+    #: an error can say what was presented and where a missing file should be
+    folder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ def _tls_from_env(env: Mapping[str, str]) -> TLS | None:
         verify=verify,
         ca_cert=str(ca) if verify else None,
         client_cert=(str(cert), str(key)) if cert.exists() and key.exists() else None,
+        folder=str(base),
     )
 
 
@@ -219,6 +223,7 @@ def _context_endpoint(name: str, env: Mapping[str, str], source: str) -> Endpoin
             verify=verify,
             ca_cert=str(ca) if verify and ca.exists() else None,
             client_cert=(str(cert), str(key)) if cert.exists() and key.exists() else None,
+            folder=str(tls_dir),
         )
     return Endpoint(normalize_host(host, f"context '{name}'"), f"context '{name}'", tls)
 

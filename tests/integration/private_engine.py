@@ -1,7 +1,8 @@
-"""A private Docker Engine beside the main one, for tests that kill it: its own socket, bridge, data and exec
-roots, key file, `--iptables=false` (a 20.10 dockerd with iptables on flushes the main Engine's DOCKER chains
-when it starts), in a process group of its own so that it and its containerd die together. See
-../shared/docs/engines-recipe.md for why each flag is there.
+"""A private Docker Engine beside the main one, for tests that kill it or need a second Engine: its own socket,
+bridge, data and exec roots, key file, `--iptables=false` (a 20.10 dockerd with iptables on flushes the main
+Engine's DOCKER chains when it starts), in a process group of its own so that it and its containerd die
+together. With `tls=`, it also serves tcp://127.0.0.1:<free port> with `--tlsverify` (dockerd's own TLS, not
+a proxy's). See ../shared/docs/engines-recipe.md for why each flag is there.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from pathlib import Path
 
 import docker
 
+from tests.integration.endpoints import TlsFiles
+from tests.integration.support import free_port
+
 
 class PrivateEngine:
-    def __init__(self) -> None:
+    def __init__(self, tls: TlsFiles | None = None) -> None:
         # short paths: a unix socket's path has a limit of about 100 bytes, and containerd's sit below exec
         self.dir = Path(tempfile.mkdtemp(prefix="dkrpe-", dir="/tmp"))
         self.sock = self.dir / "sock"
         self.url = f"unix://{self.sock}"
         self.bridge = f"dkrpe{random.randrange(16**4):04x}"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.tls = tls
+        #: tcp://127.0.0.1:PORT when `tls` was given (every tcp listener of a --tlsverify dockerd is TLS)
+        self.tcp_url: str | None = None
 
     def start(self, timeout: float = 30.0) -> PrivateEngine:
         subnet = random.randrange(100, 250)
@@ -37,11 +44,18 @@ class PrivateEngine:
         config = self.dir / "daemon.json"
         config.write_text(json.dumps({"deprecated-key-path": str(self.dir / "key.json")}))
         self.log = (self.dir / "dockerd.log").open("wb")
+        tcp: list[str] = []
+        if self.tls is not None:
+            self.tcp_url = f"tcp://127.0.0.1:{free_port()}"
+            tcp = [
+                "-H", self.tcp_url, "--tlsverify", "--tlscacert", str(self.tls.ca),
+                "--tlscert", str(self.tls.server_cert), "--tlskey", str(self.tls.server_key),
+            ]  # fmt: skip
         self.proc = subprocess.Popen(
             [
                 "dockerd", "--config-file", str(config), "--data-root", str(self.dir / "data"),
                 "--exec-root", str(self.dir / "exec"), "--pidfile", str(self.dir / "pid"),
-                "-H", self.url, "-b", self.bridge, "--storage-driver=overlay2", "--shutdown-timeout", "2",
+                "-H", self.url, *tcp, "-b", self.bridge, "--storage-driver=overlay2", "--shutdown-timeout", "2",
                 "--iptables=false", "--ip-masq=false", "--ip-forward=false",
             ],
             stdout=self.log,

@@ -129,10 +129,19 @@ def unreachable(endpoint: Endpoint, exc: BaseException, ssh_failure: str | None 
     """The error for an Engine that cannot be reached; `ssh_failure` (ssh's own last words) wins."""
     reason, detail = (Unreachable.SSH, ssh_failure) if ssh_failure else unreachable_reason(exc)
     hung_up = (Unreachable.TLS_CLOSED, Unreachable.CLOSED, Unreachable.RESET)
-    if endpoint.tls and not endpoint.tls.client_cert and reason in hung_up:
-        # A TLS server that wants a client certificate sends an alert and hangs up; the alert is often lost
-        # to the reset (the request was already on its way), so say what is most likely.
-        reason, detail = Unreachable.TLS_CLOSED_NO_CERT, ""
+    if endpoint.tls and not endpoint.tls.client_cert:
+        if reason is Unreachable.TLS_CLIENT_CERT_REFUSED:
+            # dockerd (Go's TLS, TLS 1.2) answers a handshake without a client certificate with the alert
+            # "bad certificate", as if one had been refused: none was presented, so say that.
+            reason, detail = Unreachable.TLS_CLIENT_CERT_REQUIRED, ""
+        elif reason in hung_up:
+            # A TLS server that wants a client certificate sends an alert and hangs up; the alert is often
+            # lost to the reset (the request was already on its way), so say what is most likely.
+            reason, detail = Unreachable.TLS_CLOSED_NO_CERT, ""
+    elif endpoint.tls and reason in hung_up:
+        # TLS 1.3: the server checks the client certificate after the client has finished its side of the
+        # handshake, so a refusal often arrives as a bare close or reset once the request is on its way.
+        reason, detail = Unreachable.TLS_CLOSED, "it may have refused the client certificate"
     return EngineUnreachable(endpoint, reason, detail)
 
 

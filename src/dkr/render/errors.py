@@ -102,7 +102,7 @@ def unreachable_reason(reason: Unreachable, detail: str = "") -> str:
     if reason is Unreachable.TLS_NOT_TLS:
         return TLS_NOT_TLS
     if reason is Unreachable.TLS_CLOSED:
-        return TLS_CLOSED
+        return f"{TLS_CLOSED} ({detail})" if detail else TLS_CLOSED
     if reason is Unreachable.TLS_CLOSED_NO_CERT:
         return f"{TLS_CLOSED} (it may require a client certificate; none was presented)"
     if reason is Unreachable.TLS_OTHER:
@@ -124,11 +124,13 @@ def _unreachable_hint(endpoint: Endpoint, reason: Unreachable) -> str:
     if reason is Unreachable.TLS_UNTRUSTED:
         ca = endpoint.tls.ca_cert if endpoint.tls and endpoint.tls.ca_cert else "the CA file"
         return f"Check {_tls_files(endpoint)}: {ca} must be the CA that signed the Engine's certificate."
-    if reason in (
-        Unreachable.TLS_CLIENT_CERT_REQUIRED,
-        Unreachable.TLS_CLIENT_CERT_REFUSED,
-        Unreachable.TLS_CLOSED_NO_CERT,
-    ):
+    no_cert = (Unreachable.TLS_CLIENT_CERT_REQUIRED, Unreachable.TLS_CLOSED_NO_CERT)
+    if reason in no_cert and endpoint.tls and endpoint.tls.folder and not endpoint.tls.client_cert:
+        return (
+            f"Put a client certificate signed by the Engine's CA in {endpoint.tls.folder} as cert.pem, "
+            "with its key as key.pem."
+        )
+    if reason in (*no_cert, Unreachable.TLS_CLIENT_CERT_REFUSED, Unreachable.TLS_CLOSED):
         return (
             f"Check {_tls_files(endpoint)}: cert.pem and key.pem must be a client certificate from the "
             "Engine's CA."
@@ -155,9 +157,23 @@ def _unreachable(exc: EngineUnreachable) -> Words:
     ep = exc.endpoint
     return (
         f"cannot connect to the Docker Engine at {ep.describe()}: "
-        + unreachable_reason(exc.reason, exc.detail),
+        + unreachable_reason(exc.reason, exc.detail)
+        + _presented(ep, exc.reason),
         _unreachable_hint(ep, exc.reason),
     )
+
+
+def _presented(endpoint: Endpoint, reason: Unreachable) -> str:
+    """What dkr presented in a TLS handshake that failed over the client certificate: the certificate it
+    sent, or where it looked for one and found none (the usual mistake: a folder with ca.pem only)."""
+    tls = endpoint.tls
+    if tls is None:
+        return ""
+    if reason in (Unreachable.TLS_CLIENT_CERT_REFUSED, Unreachable.TLS_CLOSED) and tls.client_cert:
+        return f"; presented {tls.client_cert[0]}"
+    if reason in (Unreachable.TLS_CLIENT_CERT_REQUIRED, Unreachable.TLS_CLOSED_NO_CERT) and tls.folder:
+        return f"; no cert.pem and key.pem in {tls.folder}"
+    return ""
 
 
 #: what a lost connection leaves behind, by what was in progress

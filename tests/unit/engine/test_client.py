@@ -132,6 +132,42 @@ def test_unreachable_names_endpoint_reason_and_what_to_check(
     assert "refused" not in describe(err)[0] or "refused the client certificate" in describe(err)[0]
 
 
+CA_ONLY = Endpoint("tcp://10.0.0.1:2376", "--host", TLS(True, "/certs/ca.pem", None, folder="/certs"))
+
+
+def test_a_bad_certificate_alert_without_a_client_certificate_says_none_was_presented() -> None:
+    """dockerd (Go, TLS 1.2) answers a handshake that carried no client certificate with "bad certificate":
+    with only ca.pem in DOCKER_CERT_PATH, dkr used to say the Engine refused the client certificate."""
+    err = unreachable(CA_ONLY, wrapped(ssl_error("SSLV3_ALERT_BAD_CERTIFICATE")))
+    line, hint = describe(err)
+    assert "refused" not in line
+    assert line.endswith(
+        "requires a client certificate and none was presented; no cert.pem and key.pem in /certs"
+    )
+    assert hint == (
+        "Put a client certificate signed by the Engine's CA in /certs as cert.pem, with its key as key.pem."
+    )
+
+
+def test_a_refused_certificate_names_the_certificate_presented() -> None:
+    err = unreachable(TLS_EP, wrapped(ssl_error("SSLV3_ALERT_BAD_CERTIFICATE")))
+    line = describe(err)[0]
+    assert "refused the client certificate (sslv3 alert bad certificate)" in line
+    assert TLS_EP.tls is not None and TLS_EP.tls.client_cert is not None
+    assert line.endswith(f"; presented {TLS_EP.tls.client_cert[0]}")
+
+
+def test_a_close_after_presenting_a_certificate_says_which_one() -> None:
+    err = unreachable(TLS_EP, wrapped(ConnectionResetError(104, "Connection reset by peer")))
+    line, hint = describe(err)
+    assert TLS_EP.tls is not None and TLS_EP.tls.client_cert is not None
+    assert line.endswith(
+        "the endpoint closed the connection (it may have refused the client certificate); "
+        f"presented {TLS_EP.tls.client_cert[0]}"
+    )
+    assert hint and "cert.pem and key.pem must be a client certificate" in hint
+
+
 def test_ssh_says_what_ssh_said() -> None:
     err = unreachable(
         SSH, wrapped(http.client.RemoteDisconnected()), "me@box: Permission denied (publickey)."
