@@ -131,12 +131,22 @@ class SshTarget:
         `ssh -T -l USER -p PORT -- HOST docker system dial-stdio` (with `--host=unix://PATH` for a path).
         Unlike docker, BatchMode: dkr starts ssh without a terminal, so a password or host-key prompt could
         never be answered - it fails at once instead (with ssh's own message)."""
+        return [*self._ssh(connect_timeout), "--", self.host, *self._docker("system", "dial-stdio")]
+
+    def forward_argv(self, host: str, port: int, connect_timeout: int) -> list[str]:
+        """`ssh ... -W HOST:PORT -- HOST`: the remote machine connects to HOST:PORT (as it sees them: its
+        own loopback for 127.0.0.1) and ssh's stdin/stdout carry that connection - how dkr probes a port
+        published on the Engine's host."""
+        target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return [*self._ssh(connect_timeout), "-W", target, "--", self.host]
+
+    def _ssh(self, connect_timeout: int) -> list[str]:
         args = ["ssh", "-o", f"ConnectTimeout={connect_timeout}", "-o", "BatchMode=yes", "-T"]
         if self.user:
             args += ["-l", self.user]
         if self.port is not None:
             args += ["-p", str(self.port)]
-        return [*args, "--", self.host, *self._docker("system", "dial-stdio")]
+        return args
 
     def check_command(self) -> str:
         """A command that shows by hand what ssh says when dkr cannot get through."""

@@ -260,26 +260,31 @@ def make_other_ca(d: Path) -> Path:
 # --- a private sshd ---------------------------------------------------------------------------------------
 
 
-def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path, deadline: float = 10) -> None:
+def _wait_listening(
+    port: int, proc: subprocess.Popen[bytes], log: Path, deadline: float = 10, address: str = LOOPBACK
+) -> None:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if proc.poll() is not None:
             raise RuntimeError(f"sshd exited with {proc.returncode}: {log.read_text().strip()}")
-        with contextlib.suppress(OSError), socket.create_connection((LOOPBACK, port), timeout=0.5):
+        with contextlib.suppress(OSError), socket.create_connection((address, port), timeout=0.5):
             return
         time.sleep(0.05)
-    raise RuntimeError(f"sshd did not listen on {LOOPBACK}:{port} within {deadline} s: {log.read_text()}")
+    raise RuntimeError(f"sshd did not listen on {address}:{port} within {deadline} s: {log.read_text()}")
 
 
 class PrivateSshd:
-    """sshd on 127.0.0.1:`port`, key authentication only, for the current user; `env` puts a `ssh` first on
-    PATH that uses this run's client key, known_hosts and config (and nothing from ~/.ssh)."""
+    """sshd on 127.0.0.1:`port` (or `address` in network namespace `netns`), key authentication only, for
+    the current user; `env` puts a `ssh` first on PATH that uses this run's client key, known_hosts and
+    config (and nothing from ~/.ssh)."""
 
-    def __init__(self, d: Path, port: int) -> None:
+    def __init__(self, d: Path, port: int, address: str = LOOPBACK, netns: str | None = None) -> None:
         self.dir = d
         self.port = port
+        self.address = address
+        self.netns = netns
         self.user = getpass.getuser()
-        self.url = f"ssh://{self.user}@{LOOPBACK}:{port}"
+        self.url = f"ssh://{self.user}@{address}:{port}"
         self.log = d / "sshd.log"
         self._proc: subprocess.Popen[bytes] | None = None
         self._made_privsep_dir = False
@@ -319,9 +324,9 @@ class PrivateSshd:
                            check=True, timeout=30)  # fmt: skip
         (d / "authorized_keys").write_text((d / "id_ed25519.pub").read_text())
         host_key = (d / "host_ed25519.pub").read_text().split()[:2]
-        (d / "known_hosts").write_text(f"[{LOOPBACK}]:{self.port} {' '.join(host_key)}\n")
+        (d / "known_hosts").write_text(f"[{self.address}]:{self.port} {' '.join(host_key)}\n")
         (d / "sshd_config").write_text(
-            f"Port {self.port}\nListenAddress {LOOPBACK}\nHostKey {d / 'host_ed25519'}\n"
+            f"Port {self.port}\nListenAddress {self.address}\nHostKey {d / 'host_ed25519'}\n"
             f"PidFile {d / 'sshd.pid'}\nUsePAM no\nAuthenticationMethods publickey\n"
             "PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             f"AuthorizedKeysFile {d / 'authorized_keys'}\nAllowUsers {self.user}\n"
@@ -346,14 +351,15 @@ class PrivateSshd:
             privsep.mkdir(mode=0o755)
             self._made_privsep_dir = True
         with self.log.open("wb") as log:
+            enter = ["nsenter", f"--net=/run/netns/{self.netns}"] if self.netns else []
             self._proc = subprocess.Popen(
-                [str(SSHD), "-D", "-e", "-f", str(d / "sshd_config")],
+                [*enter, str(SSHD), "-D", "-e", "-f", str(d / "sshd_config")],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
             )
         try:
-            _wait_listening(self.port, self._proc, self.log)
+            _wait_listening(self.port, self._proc, self.log, address=self.address)
         except BaseException:
             self.__exit__(None, None, None)
             raise

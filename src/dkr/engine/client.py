@@ -3,6 +3,7 @@ whatever the SDK raises inside it into dkr's typed errors (dkr.engine.errors).""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from dkr.errors import (
     Unreachable,
 )
 from dkr.hosts import Endpoint, ssh_target
+from dkr.models.reach import PortsHost
 
 if TYPE_CHECKING:
     from dkr.engine.ssh import SshDialer
@@ -169,7 +171,34 @@ class Engine:
         except DkrError:  # translated already (a nested engine.errors())
             pass
 
+    def ports_host(self) -> PortsHost:
+        """Where this Engine's published ports are, seen from here (dkr.models.reach)."""
+        url = self.endpoint.url
+        if url.startswith("ssh://"):
+            return PortsHost.of(url, ssh_target(url, self.endpoint.source))
+        here = PortsHost.of(url)
+        if here.kind == "tcp" and _is_this_machine(here.host):
+            return PortsHost.of(url, tcp_host_is_here=True)
+        return here
+
     def version(self) -> dict[str, Any]:
         with self.errors("ask the Engine's version"):
             result: dict[str, Any] = self.api.version()
         return result
+
+
+def _is_this_machine(host: str) -> bool:
+    """Whether `host` names an address of this machine (a tcp:// Engine on one of its own addresses
+    publishes its ports here): an address of this machine is one a socket can bind to."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    for family, _, _, _, addr in infos:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as s:
+                s.bind((addr[0], 0))
+                return True
+        except OSError:
+            continue
+    return False

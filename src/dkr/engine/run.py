@@ -39,6 +39,7 @@ from dkr.errors import (
     WaitFailed,
 )
 from dkr.grammars.reference import InvalidReference, is_image_id, parse_normalized
+from dkr.models.reach import PortsHost, Reach
 from dkr.models.run import Console, ImageInfo, PublishedPort, Readiness, ReadyHow, RunResult, RunSpec
 from dkr.models.transfer import TransferEvent
 from dkr.options.run import container_config
@@ -436,6 +437,7 @@ def _started(engine: Engine, cid: str, spec: RunSpec, image: ImageInfo) -> RunRe
         name=str(info.get("Name") or "").removeprefix("/"),
         image=image,
         ports=PublishedPort.from_api((info.get("NetworkSettings") or {}).get("Ports")),
+        where=engine.ports_host(),
     )
 
 
@@ -505,12 +507,23 @@ def probe(host: str, port: int, connect_timeout: float = 1.0, settle: float = PR
         return False
 
 
-def _answering(targets: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def probe_reach(reach: Reach, where: PortsHost) -> bool:
+    """probe() where the port really is: directly, or through the ssh connection to the Engine's host."""
+    if reach.dial is None:
+        return False
+    if reach.via_ssh and where.ssh is not None:
+        from dkr.engine.ssh import probe_port  # only ssh:// Engines need it
+
+        return probe_port(where.ssh, *reach.dial, connect_timeout=5, settle=PROBE_SETTLE)
+    return probe(*reach.dial)
+
+
+def _answering(targets: list[Reach], where: PortsHost) -> list[Reach]:
     """The targets that answer, probed at once: each successful probe waits PROBE_SETTLE."""
     if len(targets) <= 1:
-        return [t for t in targets if probe(*t)]
+        return [t for t in targets if probe_reach(t, where)]
     with ThreadPoolExecutor(max_workers=min(16, len(targets)), thread_name_prefix="dkr-probe") as pool:
-        answers = list(pool.map(lambda t: probe(*t), targets))
+        answers = list(pool.map(lambda t: probe_reach(t, where), targets))
     return [t for t, ok in zip(targets, answers, strict=True) if ok]
 
 
@@ -538,8 +551,13 @@ def wait_until_ready(
     start = clock()
     deadline = start + timeout
     name = container.name or container.short_id
-    targets = {(p.dial_host, p.host_port): p for p in container.ports if p.proto == "tcp"}
+    where = container.where or PortsHost("here")
+    reaches = [where.reach(p) for p in container.ports if p.proto == "tcp"]
+    # a remote Engine's loopback cannot be probed from here: said, not waited for
+    unprobed = tuple(r for r in reaches if r.dial is None)
+    targets = {(r.via_ssh, r.dial): r for r in reaches if r.dial is not None}
     pending = dict(targets)
+    keys = {id(r): key for key, r in targets.items()}
     while True:
         try:
             with engine.errors("inspect the container"):
@@ -558,11 +576,12 @@ def wait_until_ready(
         if health == "unhealthy":
             raise NotReady(name, "unhealthy", logs=_logs(engine, container.id, tail))
         if health is None:
-            for key in _answering(list(pending)):
-                del pending[key]
+            for reach in _answering(list(pending.values()), where):
+                del pending[keys[id(reach)]]
             if not pending:
                 how: ReadyHow = "ports" if targets else "running"
-                return Readiness(how, clock() - start, tuple(targets.values()))
+                answered = tuple(r.port for r in targets.values())
+                return Readiness(how, clock() - start, answered, unprobed)
         if clock() >= deadline:
             raise NotReady(
                 name,
@@ -570,7 +589,7 @@ def wait_until_ready(
                 logs=_logs(engine, container.id, tail),
                 timeout=timeout,
                 health=health,
-                pending=tuple(p.address for p in pending.values()),
+                pending=tuple(r.shown for r in pending.values()),
             )
         time.sleep(max(0.0, min(POLL_INTERVAL, deadline - clock())))
 

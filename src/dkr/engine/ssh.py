@@ -13,10 +13,13 @@ SDK's hijacked streams (attach, logs -f) and half-close all work as they do over
 from __future__ import annotations
 
 import contextlib
+import os
+import selectors
 import socket
 import subprocess
 import tempfile
 import threading
+import time
 from typing import IO
 
 import urllib3
@@ -30,9 +33,10 @@ from dkr.hosts import SshTarget
 class SshDialer:
     """Starts one ssh process per connection and remembers why one failed."""
 
-    def __init__(self, target: SshTarget, connect_timeout: int) -> None:
+    def __init__(self, target: SshTarget, connect_timeout: int, argv: list[str] | None = None) -> None:
         self.target = target
-        self.argv = target.argv(connect_timeout)
+        #: the Engine's `docker system dial-stdio` by default; `forward_argv` for a port on the Engine's host
+        self.argv = argv or target.argv(connect_timeout)
         self._lock = threading.Lock()
         self._procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
         self._dial_error: str | None = None
@@ -113,3 +117,64 @@ def ssh_adapter(dialer: SshDialer, timeout: float | None, max_pool_size: int) ->
     """A requests adapter whose one pool dials through ssh (mounted like the SDK's unix-socket adapter);
     closing it ends the ssh processes."""
     return sdk.PoolAdapter(_SshPool(dialer, timeout, max_pool_size), dialer.close)
+
+
+#: what `ssh -vv` logs once the remote host has connected a `-W` forward (channel open confirmation)
+_FORWARD_OPEN = "open confirm"
+
+
+def probe_port(target: SshTarget, host: str, port: int, connect_timeout: int, settle: float) -> bool:
+    """Whether something answers on HOST:PORT *as the ssh host sees it* (its loopback for 127.0.0.1), with
+    the semantics of dkr.engine.run.probe: connected, and neither closed nor reset within `settle` seconds.
+    `ssh -W` carries the connection; its `-vv` log says when the remote connect succeeded ("open confirm")
+    or failed (ssh exits), which the stream alone cannot tell from a server that stays quiet."""
+    argv = target.forward_argv(host, port, connect_timeout)
+    ours, theirs = socket.socketpair()
+    with ours:
+        try:
+            with theirs:
+                fd = theirs.fileno()
+                proc = subprocess.Popen(
+                    [argv[0], "-vv", *argv[1:]],
+                    stdin=fd,
+                    stdout=fd,
+                    stderr=subprocess.PIPE,
+                    start_new_session=True,
+                )
+        except OSError:
+            return False
+        try:
+            if not _forward_opened(proc, connect_timeout + 1.0):
+                return False
+            ours.settimeout(settle)
+            try:
+                return bool(ours.recv(1, socket.MSG_PEEK))  # a greeting: a server; b"": hung up at once
+            except TimeoutError:
+                return True  # open and quiet: a server waiting for its client to speak
+            except OSError:
+                return False
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            assert proc.stderr is not None
+            proc.stderr.close()
+
+
+def _forward_opened(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Read ssh's log until the forward is open (True), or ssh exits or `timeout` passes (False)."""
+    assert proc.stderr is not None
+    deadline = time.monotonic() + timeout
+    pending = b""
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stderr, selectors.EVENT_READ)
+        while (left := deadline - time.monotonic()) > 0:
+            if not sel.select(left):
+                continue
+            chunk = os.read(proc.stderr.fileno(), 65536)
+            if not chunk:
+                return False  # ssh exited: refused, unreachable, authentication
+            pending = (pending + chunk)[-4096:]
+            if _FORWARD_OPEN.encode() in pending:
+                return True
+    return False

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from dkr.models.reach import PortsHost, Reach
 
 #: docker run --pull
 PullPolicy = Literal["missing", "never", "always"]
@@ -207,6 +210,8 @@ class RunResult:
     ports: tuple[PublishedPort, ...] = ()
     #: what --wait saw, when it was asked to wait
     ready: Readiness | None = None
+    #: where the Engine's published ports are, seen from here (None: this machine)
+    where: PortsHost | None = None
 
     @property
     def short_id(self) -> str:
@@ -222,6 +227,8 @@ class Readiness:
     how: ReadyHow
     seconds: float
     ports: tuple[PublishedPort, ...] = ()
+    #: published ports this machine cannot reach, so --wait could not probe them (a remote Engine's loopback)
+    unprobed: tuple[Reach, ...] = ()
 
 
 @dataclass(frozen=True)

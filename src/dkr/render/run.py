@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from dkr import render
+from dkr.models.reach import PortsHost
 from dkr.models.run import ImageInfo, PortMapping, Readiness, RunResult
 from dkr.models.transfer import TransferEvent
 
@@ -35,17 +36,22 @@ def all_interfaces(mappings: Sequence[PortMapping]) -> None:
 def started(result: RunResult, spec_published: bool) -> None:
     """-d: the full id on stdout; name, short id and URLs on stderr; a hint to publish when nothing is."""
     render.result(result.id)
-    render.note(f"{result.name} ({result.short_id}) started" if result.name else f"{result.short_id} started")
+    where = result.where or PortsHost("here")
+    on = f" on {where.host} (the Engine's host)" if where.kind != "here" else ""
+    render.note(
+        f"{result.name} ({result.short_id}) started{on}" if result.name else f"{result.short_id} started{on}"
+    )
     seen: set[str] = set()
     for p in result.ports:
-        line = f"  http://{p.address} -> {p.target}" if p.proto == "tcp" else f"  {p.address} -> {p.target}"
+        reach = where.reach(p)
+        line = f"  {reach.url} -> {p.target}" + (f": {reach.note}" if reach.note else "")
         if line not in seen:
             seen.add(line)
             render.note(line)
     if not result.ports and not spec_published:
         expose_hint(result.image)
     if result.ready is not None:
-        ready(result.ready)
+        ready(result.ready, where)
 
 
 def expose_hint(image: ImageInfo) -> None:
@@ -56,12 +62,20 @@ def expose_hint(image: ImageInfo) -> None:
     render.hint(f"the image exposes {ports} but nothing is published: add -p 8080:{first} or -P")
 
 
-def ready(readiness: Readiness) -> None:
+def ready(readiness: Readiness, where: PortsHost | None = None) -> None:
+    where = where or PortsHost("here")
+    unprobed = ""
+    if readiness.unprobed:
+        listed = ", ".join(sorted({r.shown for r in readiness.unprobed}))
+        unprobed = f"not probed: {listed} on the loopback of {where.host}, which this machine cannot reach"
     if readiness.how == "healthy":
         render.note(f"ready: healthy after {readiness.seconds:.1f}s")
     elif readiness.how == "ports":
-        answered = ", ".join(sorted({p.address for p in readiness.ports}))
-        render.note(f"ready: {answered} answered after {readiness.seconds:.1f}s")
+        answered = ", ".join(sorted({where.reach(p).shown for p in readiness.ports}))
+        also = f" ({unprobed})" if unprobed else ""
+        render.note(f"ready: {answered} answered after {readiness.seconds:.1f}s{also}")
+    elif unprobed:
+        render.note(f"ready: running ({unprobed})")
     else:
         render.note("ready: running (no HEALTHCHECK and no published TCP port to wait for)")
 
