@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,14 @@ def test_use_sends_plain_commands_to_the_context_and_rm_takes_it_away(
     assert "currentContext" not in json.loads((config / "config.json").read_text())
     assert [c["Name"] for c in listed(docker)] == ["default"]
     assert ok(docker("context", "show")) == "default\n"
+
+
+def test_skip_tls_verify_without_files_is_tls_without_verification(tls_files: TlsFiles) -> None:
+    """docker's tlsConfig: skip-tls-verify alone still means TLS (any server certificate), not plain HTTP."""
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tls_files.server_cert, tls_files.server_key)  # no client certificate asked for
+    with Forwarder(server) as fwd:
+        ok(dkr("context", "create", "insecure", "--docker", f"host={fwd.url},skip-tls-verify=true"))
+        reaches(fwd, docker, "-c", "insecure")
+        reaches(fwd, dkr, "-c", "insecure")
+        assert fwd.handshake_errors == []
