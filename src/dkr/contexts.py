@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import ssl
 import tempfile
@@ -330,7 +331,8 @@ def _described(metadata: dict[str, Any], description: str) -> dict[str, Any]:
 
 def tls_problem(files: Mapping[str, bytes], skip_verify: bool) -> str | None:
     """The checks docker's Endpoint.tlsConfig makes of the TLS files: a CA that is PEM certificates, a key
-    that is a PEM key and not encrypted, a certificate and key that belong together."""
+    that is a PEM key and not encrypted, a certificate and key that belong together (Go's X509KeyPair, in
+    its words)."""
     if not files and not skip_verify:
         return None
     if "ca.pem" in files:
@@ -338,23 +340,58 @@ def tls_problem(files: Mapping[str, bytes], skip_verify: bool) -> str | None:
             ssl.create_default_context(cadata=files["ca.pem"].decode("ascii", "replace"))
         except (ssl.SSLError, ValueError):
             return "failed to retrieve context tls info: ca.pem seems invalid"
-    if "cert.pem" in files and "key.pem" in files:
-        key = files["key.pem"]
-        if b"-----BEGIN " not in key:
-            return "no valid private key found"
-        if b"Proc-Type: 4,ENCRYPTED" in key:
+    if "cert.pem" not in files or "key.pem" not in files:
+        return None
+    key = files["key.pem"]
+    if not _pem_types(key):
+        return "no valid private key found"
+    if b"Proc-Type: 4,ENCRYPTED" in key:
+        return (
+            "private key is encrypted - support for encrypted private keys has been removed, see "
+            "https://docs.docker.com/go/deprecated/"
+        )
+    problem = _key_pair_problem(files["cert.pem"], key)
+    return f"failed to retrieve context tls info: tls: {problem}" if problem else None
+
+
+_PEM_BEGIN = re.compile(rb"-----BEGIN ([^\r\n-]*)-----")
+
+
+def _pem_types(data: bytes) -> list[str]:
+    return [m.group(1).decode("ascii", "replace") for m in _PEM_BEGIN.finditer(data)]
+
+
+def _key_pair_problem(cert: bytes, key: bytes) -> str | None:
+    cert_types, key_types = _pem_types(cert), _pem_types(key)
+    if "CERTIFICATE" not in cert_types:
+        if not cert_types:
+            return "failed to find any PEM data in certificate input"
+        if len(cert_types) == 1 and cert_types[0].endswith("PRIVATE KEY"):
             return (
-                "private key is encrypted - support for encrypted private keys has been removed, see "
-                "https://docs.docker.com/go/deprecated/"
+                "failed to find certificate PEM data in certificate input, but did find a private key; PEM "
+                "inputs may have been switched"
             )
-        with tempfile.TemporaryDirectory() as tmp:
-            cert_path, key_path = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
-            cert_path.write_bytes(files["cert.pem"])
-            key_path.write_bytes(key)
-            try:
-                ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(cert_path, key_path)
-            except (ssl.SSLError, OSError) as exc:
-                return f"failed to retrieve context tls info: {exc.args[-1] if exc.args else exc}"
+        return (
+            'failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the '
+            f"following types: [{' '.join(cert_types)}]"
+        )
+    if not any(t == "PRIVATE KEY" or t.endswith(" PRIVATE KEY") for t in key_types):
+        if key_types == ["CERTIFICATE"]:
+            return "found a certificate rather than a key in the PEM for the private key"
+        return (
+            'failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM '
+            f"blocks of the following types: [{' '.join(key_types)}]"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        cert_path, key_path = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
+        cert_path.write_bytes(cert)
+        key_path.write_bytes(key)
+        try:
+            ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(cert_path, key_path)
+        except ssl.SSLError as exc:
+            if exc.reason == "KEY_VALUES_MISMATCH":
+                return "private key does not match public key"
+            return str(exc.args[-1] if exc.args else exc)
     return None
 
 

@@ -117,6 +117,22 @@ def test_a_tls_context_copies_the_material_and_both_tools_use_it(
     assert tls_engine.handshake_errors == []
 
 
+@pytest.mark.parametrize(
+    ("cert", "key"),
+    [
+        pytest.param("cert", "server_key", id="key-of-another-certificate"),
+        pytest.param("cert", "cert", id="a-certificate-as-key"),
+        pytest.param("key", "key", id="a-key-as-certificate"),
+    ],
+)
+def test_a_bad_key_pair_is_refused_in_dockers_words(tls_files: TlsFiles, cert: str, key: str) -> None:
+    spec = f"host=tcp://127.0.0.1:1,cert={getattr(tls_files, cert)},key={getattr(tls_files, key)}"
+    theirs = docker("context", "create", "pair", "--docker", spec)
+    mine = dkr("context", "create", "pair", "--docker", spec)
+    assert (mine.returncode, theirs.returncode) == (1, 1)
+    assert mine.stderr == "dkr: error: " + theirs.stderr
+
+
 def test_use_sends_plain_commands_to_the_context_and_rm_takes_it_away(
     tcp_engine: Forwarder, config: Path
 ) -> None:
@@ -147,3 +163,35 @@ def test_skip_tls_verify_without_files_is_tls_without_verification(tls_files: Tl
         reaches(fwd, docker, "-c", "insecure")
         reaches(fwd, dkr, "-c", "insecure")
         assert fwd.handshake_errors == []
+
+
+def docker_clis() -> list[str]:
+    """Every docker CLI on PATH, one per binary (here the current CLI and Debian's 20.10, which the store's
+    format has to satisfy as well)."""
+    found: dict[str, str] = {}
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(folder or ".", "docker")
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            found.setdefault(str(candidate.resolve()), str(candidate))
+    return sorted(found.values())
+
+
+@pytest.mark.parametrize("cli", docker_clis())
+def test_every_docker_cli_on_path_writes_and_reads_the_same_store(
+    cli: str, config: Path, tmp_path: Path
+) -> None:
+    args = [
+        "context",
+        "create",
+        "same",
+        "--description",
+        "a<b",
+        "--docker",
+        "host=tcp://h:1,skip-tls-verify=1",
+    ]
+    ok(dkr(*args))
+    other = tmp_path / "other"
+    ok(subprocess.run([cli, "--config", str(other), *args], capture_output=True, text=True, timeout=30))
+    assert tree(config / "contexts") == tree(other / "contexts")
+    theirs = subprocess.run([cli, "context", "inspect", "same"], capture_output=True, text=True, timeout=30)
+    assert json.loads(ok(theirs)) == inspected(dkr, "same")

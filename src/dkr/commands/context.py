@@ -99,7 +99,7 @@ def ls(
 
 
 def use(name: str = typer.Argument(..., metavar="CONTEXT", help="The context to use from now on.")) -> None:
-    """Set the current docker context (config.json's currentContext; "default" removes it)."""
+    """Set the current docker context. It is config.json's currentContext; "default" removes it."""
     from dkr import dockerconfig
     from dkr.contexts import Store
     from dkr.grammars.contexts import DEFAULT_CONTEXT, go_quote, name_problem
@@ -141,7 +141,7 @@ def inspect(
         "", "-f", "--format", metavar="json|TEMPLATE", help="json (the default) or a Go template."
     ),
 ) -> int:
-    """Display detailed information on one or more contexts (docker's JSON array)."""
+    """Display detailed information on one or more contexts, as docker's JSON array."""
     from dkr.contexts import Store
     from dkr.models.containers import Outcome
     from dkr.options.formats import parse_format
