@@ -146,7 +146,8 @@ flag_value = st.text(st.characters(blacklist_characters="\r\n", blacklist_catego
 def test_what_gos_csv_writer_writes_reads_back(config: dict[str, str]) -> None:
     line = ",".join(go_csv_field(f"{k}={v}") for k, v in config.items())
     if line.count("=") < 2:  # pflag reads a single pair without CSV: quotes trimmed, commas kept
-        assert parse_docker_flag([line]) == {k: v.strip('"') for k, v in [line.strip('"').split("=", 1)]}
+        key, _, value = line.strip('"').partition("=")
+        assert parse_docker_flag([line]) == {key: value}
     else:
         assert parse_docker_flag([line]) == config
 
