@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dkr.errors import DkrError, printable
-from dkr.grammars.contexts import DEFAULT_CONTEXT, DockerEndpointConfig, go_quote, name_problem
+from dkr.grammars.contexts import DEFAULT_CONTEXT, DockerEndpointConfig, go_quote
 from dkr.hosts import DEFAULT_HOST, docker_config_dir
 
 DOCKER_ENDPOINT = "docker"
@@ -203,12 +203,9 @@ class Store:
     # --- writing ----------------------------------------------------------------------------------------
 
     def create(self, context: Context, tls: Mapping[str, Mapping[str, bytes]]) -> None:
-        """Write meta.json and replace the context's TLS files, with docker's modes."""
-        folder = self.meta_dir(context.name)
+        """Write a new context: its TLS files, then meta.json (which makes it visible), with docker's modes.
+        A failure or an interruption part-way removes what was written: no half context is left."""
         try:
-            folder.mkdir(mode=0o755, parents=True, exist_ok=True)
-            _atomic_write(folder / "meta.json", go_compact(context.meta_json()).encode(), 0o644)
-            shutil.rmtree(self.tls_dir(context.name), ignore_errors=True)
             for endpoint, files in tls.items():
                 target = self.tls_dir(context.name) / endpoint
                 self.tls_root.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -216,8 +213,15 @@ class Store:
                     level.mkdir(mode=0o700, exist_ok=True)
                 for filename, data in files.items():
                     _atomic_write(target / filename, data, 0o600)
-        except OSError as exc:
-            raise DkrError(f"cannot write context {go_quote(context.name)}: {_os_error(exc)}") from None
+            folder = self.meta_dir(context.name)
+            folder.mkdir(mode=0o755, parents=True, exist_ok=True)
+            _atomic_write(folder / "meta.json", go_compact(context.meta_json()).encode(), 0o644)
+        except BaseException as exc:
+            for path in (self.meta_dir(context.name), self.tls_dir(context.name)):
+                shutil.rmtree(path, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise DkrError(f"cannot write context {go_quote(context.name)}: {_os_error(exc)}") from None
+            raise
 
     def remove(self, name: str) -> None:
         for path, what in ((self.meta_dir(name), "metadata"), (self.tls_dir(name), "TLS data")):
@@ -392,14 +396,4 @@ def _key_pair_problem(cert: bytes, key: bytes) -> str | None:
             if exc.reason == "KEY_VALUES_MISMATCH":
                 return "private key does not match public key"
             return str(exc.args[-1] if exc.args else exc)
-    return None
-
-
-def check_new_name(store: Store, name: str) -> str | None:
-    """Why `name` cannot be created: docker's name rules, or that it exists."""
-    problem = name_problem(name)
-    if problem:
-        return problem
-    if store.exists(name):
-        return f"context {go_quote(name)} already exists"
     return None

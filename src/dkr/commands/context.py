@@ -51,8 +51,8 @@ def create(
     ),
 ) -> None:
     """Create a context; prints its name. Without --docker or --from, a copy of the current context."""
-    from dkr.contexts import Store, check_new_name, copied_context, new_context
-    from dkr.grammars.contexts import check_docker_config, name_problem, parse_docker_flag
+    from dkr.contexts import Store, copied_context, new_context
+    from dkr.grammars.contexts import check_docker_config, go_quote, name_problem, parse_docker_flag
 
     problem = name_problem(name)
     if problem:
@@ -62,16 +62,15 @@ def create(
         raise UsageError("cannot use --docker flag when --from is set", "context create")
     checked = check_docker_config(config) if docker else None
     store = Store()
-    problem = check_new_name(store, name)
-    if problem:
-        raise DkrError(problem)
+    if store.exists(name):
+        raise DkrError(f"context {go_quote(name)} already exists")
     if checked is not None:
         made, tls = new_context(store, name, description, checked)
     else:
         made, tls = copied_context(store, name, description, from_ or _current(ctx))
     store.create(made, tls)
     render.result(name)
-    render.note(f'Successfully created context "{name}"')
+    render.note(f"Successfully created context {go_quote(name)}")
 
 
 def ls(

@@ -336,3 +336,18 @@ def test_a_context_dkr_made_selects_the_engine(config: Path) -> None:
 
     run_dkr("context", "create", "foo", "--docker", "host=tcp://127.0.0.1:2")
     assert resolve(None, "foo", {"DOCKER_CONFIG": str(config)}).url == "tcp://127.0.0.1:2"
+
+
+@pytest.mark.parametrize("blocked", ["tls", "meta"])
+def test_a_create_that_fails_part_way_leaves_no_half_context(
+    config: Path, tmp_path: Path, blocked: str
+) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("x")  # not looked at: a socket needs no TLS
+    (config / "contexts").mkdir(parents=True)
+    (config / "contexts" / blocked).write_text("a file where a folder should be")
+    res = run_dkr("context", "create", "half", "--docker", f"host=unix:///x,ca={ca}")
+    assert_one_line_error(res, 1, 'cannot write context "half"')
+    assert [p.name for p in (config / "contexts").rglob("*") if p.is_file()] == [blocked]
+    assert not any(digest("half") in str(p) for p in (config / "contexts").rglob("*"))
+    assert run_dkr("context", "ls", "-q").out == "default\n"
