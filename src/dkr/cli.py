@@ -160,6 +160,7 @@ COMMANDS: dict[str, str] = {
     "build": "Build an image from a Dockerfile; print its id on stdout and explain the layer cache on "
     "stderr.",
     "container": "Manage containers: prune.",
+    "context": "Manage contexts: create, ls, use, show, inspect, rm.",
     "cp": "Copy files/folders between a container and the local filesystem.",
     "exec": "Run a command in a running container; its exit code is dkr's.",
     "image": "Manage images: rm, prune.",

@@ -9,9 +9,10 @@ to offer (`plain`: the lines that follow; `file`: the shell's own file names) an
 names built).
 
 What a TAB offers: command names, subcommand names, flags (from the command's own parser), the values of a
-flag with fixed choices, contexts for `-c/--context`, and from the Engine (one list request, about a second
-at most, nothing on failure: a dead Engine never hangs a TAB) running containers for `stop` and `logs -f`,
-every container for `rm` and `logs`, image names for `rmi`, `image rm`, `run`, `tag`, `push` and `layers`.
+flag with fixed choices, contexts for `-c/--context` and `context use|rm|inspect`, and from the Engine (one
+list request, about a second at most, nothing on failure: a dead Engine never hangs a TAB) running
+containers for `stop` and `logs -f`, every container for `rm` and `logs`, image names for `rmi`, `image rm`,
+`run`, `tag`, `push` and `layers`.
 Pure apart from reading and writing the shell's start-up files: the Engine is asked through the `names`
 callable the caller passes (dkr.engine.completion in dkr itself).
 """
@@ -48,6 +49,9 @@ ARGUMENTS: dict[str, tuple[str, ...]] = {
     "network inspect": ("networks", "..."),
     "network connect": ("networks", "containers"),
     "network disconnect": ("networks", "containers"),
+    "context use": ("contexts",),
+    "context rm": ("contexts", "..."),
+    "context inspect": ("contexts", "..."),
     "volume rm": ("volumes", "..."),
     "volume inspect": ("volumes", "..."),
     "image rm": ("images", "..."),
@@ -201,7 +205,7 @@ def complete(
         kind = "running"
     if kind == "file":
         return FILES
-    if kind in ENGINE_KINDS:
+    if kind in ENGINE_KINDS or kind == "contexts":
         found = sorted(set(names(kind, host, context)))
         return Answer("plain", tuple(n for n in found if n.startswith(incomplete)))
     return NOTHING

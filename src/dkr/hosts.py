@@ -226,7 +226,8 @@ def _context_endpoint(name: str, env: Mapping[str, str], source: str) -> Endpoin
         raise DkrError(f"context '{name}' has no docker endpoint ({meta_file})")
     tls_dir = config_dir / "contexts" / "tls" / digest / "docker"
     tls: TLS | None = None
-    if tls_dir.is_dir():
+    # as docker's tlsConfig: TLS files, or skip-tls-verify alone (TLS that accepts any server certificate)
+    if tls_dir.is_dir() or docker_ep.get("SkipTLSVerify", False):
         ca, cert, key = tls_dir / "ca.pem", tls_dir / "cert.pem", tls_dir / "key.pem"
         verify = not docker_ep.get("SkipTLSVerify", False)
         tls = TLS(

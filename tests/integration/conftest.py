@@ -19,6 +19,7 @@ from typing import Any
 import docker
 import pytest
 
+from tests.integration.endpoints import Forwarder, TlsFiles, make_tls
 from tests.integration.registry import Registry
 from tests.integration.support import (
     BUSYBOX,
@@ -212,3 +213,23 @@ def auth_registry() -> Iterator[Registry]:
     """A registry with htpasswd auth (user `dkr`, password `dkr-test-secret`)."""
     with Registry(users={"dkr": "dkr-test-secret"}) as reg:
         yield reg
+
+
+# --- Engine endpoints on 127.0.0.1 (tests/integration/endpoints.py), one of each per module that asks --------
+
+
+@pytest.fixture(scope="module")
+def tcp_engine() -> Iterator[Forwarder]:
+    with Forwarder() as fwd:
+        yield fwd
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def tls_engine(tls_files: TlsFiles) -> Iterator[Forwarder]:
+    with Forwarder(tls_files.server_context()) as fwd:
+        yield fwd

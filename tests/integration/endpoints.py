@@ -33,6 +33,8 @@ from types import TracebackType
 from tests.integration.proxy import ENGINE_SOCKET
 
 LOOPBACK = "127.0.0.1"
+#: the variables that choose the docker CLI's (and dkr's) Engine; the endpoint tests clear them all
+ENGINE_VARIABLES = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH")
 SSHD = Path("/usr/sbin/sshd")
 
 

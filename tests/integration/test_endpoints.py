@@ -25,19 +25,17 @@ import pytest
 
 from tests.helpers import assert_one_line_error
 from tests.integration.endpoints import (
+    ENGINE_VARIABLES,
     SSHD,
     Blackhole,
     Forwarder,
     PrivateSshd,
     TlsFiles,
     make_other_ca,
-    make_tls,
     not_docker,
 )
 from tests.integration.proxy import ENGINE_SOCKET
 from tests.integration.support import LABEL_ARGS, LABELS, as_result, dkr, free_port, unique
-
-ENGINE_VARIABLES = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH")
 
 
 @pytest.fixture(autouse=True)
@@ -55,23 +53,6 @@ def docker_cli(config: Path, *args: str) -> None:
 
 
 # --- the servers ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tcp_engine() -> Iterator[Forwarder]:
-    with Forwarder() as fwd:
-        yield fwd
-
-
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_engine(tls_files: TlsFiles) -> Iterator[Forwarder]:
-    with Forwarder(tls_files.server_context()) as fwd:
-        yield fwd
 
 
 @pytest.fixture(scope="module")

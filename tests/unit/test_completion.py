@@ -74,6 +74,9 @@ def test_split_line(line: str, words: list[str], incomplete: str) -> None:
         pytest.param("dkr layers ", "images", ("app:1", "app:2", "busybox:latest"), id="layers"),
         pytest.param("dkr -c ", "contexts", ("default", "remote"), id="context"),
         pytest.param("dkr --context=r", "contexts", ("--context=remote",), id="context-equals"),
+        pytest.param("dkr context use ", "contexts", ("default", "remote"), id="context-use"),
+        pytest.param("dkr context rm default r", "contexts", ("remote",), id="context-rm"),
+        pytest.param("dkr context inspect ", "contexts", ("default", "remote"), id="context-inspect"),
     ],
 )
 def test_names_come_from_the_engine_for_the_arguments_that_take_them(

@@ -248,3 +248,13 @@ def test_context_names_for_completion(tmp_path: Path) -> None:
         (meta / digest / "meta.json").write_text(content)
     assert context_names({"DOCKER_CONFIG": str(tmp_path)}) == ["default", "remote"]
     assert context_names({"DOCKER_CONFIG": str(tmp_path / "none")}) == ["default"]
+
+
+def test_a_context_with_skip_tls_verify_alone_is_tls_without_verification(cfg: Path) -> None:
+    # docker's Endpoint.tlsConfig: no TLS files but SkipTLSVerify is TLS that accepts any certificate
+    write_context(cfg, "insecure", "tcp://h:2376", skip_verify=True)
+    ep = resolve(None, "insecure", env_for(cfg))
+    assert ep.tls is not None
+    assert (ep.tls.verify, ep.tls.ca_cert, ep.tls.client_cert) == (False, None, None)
+    write_context(cfg, "plain", "tcp://h:2375")
+    assert resolve(None, "plain", env_for(cfg)).tls is None

@@ -84,6 +84,8 @@ def _json_row(fields: Mapping[str, Any]) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return "<nil>"
+    if isinstance(value, bool):  # Go's %v of a bool (`context ls`'s {{.Current}})
+        return "true" if value else "false"
     return str(value)
 
 

@@ -222,6 +222,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "system": [],
     "volume": [],
     "network": [],
+    "context": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -295,6 +296,12 @@ NETWORK_WORDS = [
     "--internal", "--attachable", "--ipv6", "--subnet", "10.9.0.0/24", "--gateway", "10.9.0.1", "--alias", "db",
     "appnet",
 ]  # fmt: skip
+#: `dkr context`'s subcommands, flags and values (the store is the temporary HOME's ~/.docker)
+CONTEXT_WORDS = [
+    "create", "ls", "use", "show", "inspect", "rm", "-q", "-f", "--force", "--format", "json", "--description",
+    "--docker", "host=unix:///x", "host=tcp://127.0.0.1:1,skip-tls-verify=1", "from=c1", "ca=/nonexistent",
+    "--from", "default", "c1", "c2",
+]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
@@ -348,6 +355,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     ),
     "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
     "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
+    "context": st.lists(st.one_of(st.sampled_from(CONTEXT_WORDS), value), max_size=5),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),
