@@ -407,7 +407,13 @@ def run() -> None:
         except KeyboardInterrupt:  # Ctrl-C at a TAB: quiet, as anywhere else
             _exit(ExitCode.INTERRUPTED)
         _exit(0)
-    _exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt as exc:
+        # Ctrl-C or SIGTERM that landed in main() before its handler was in place (or as it returned):
+        # quiet, as at any other instant
+        code = ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
+    _exit(code)
 
 
 def _exit(code: int) -> None:

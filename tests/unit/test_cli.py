@@ -20,6 +20,7 @@ import pytest
 
 from dkr import __version__
 from dkr.cli import main
+from dkr.entry import Terminated
 from dkr.errors import ExitCode
 from dkr.render import Streams
 from tests.helpers import assert_one_line_error, run_dkr
@@ -449,3 +450,24 @@ def test_option_values_are_named_as_docker_names_them() -> None:
     assert "--name string" in out and "<str>" not in out and "<int>" not in out
     assert "-w, --workdir DIR" in out  # an option that names its value keeps it
     assert "-t, --time, --timeout int" in run_dkr("stop", "--help").out
+
+
+@pytest.mark.parametrize(("signal_exc", "code"), [(KeyboardInterrupt, 130), (Terminated, 143)])
+def test_a_signal_before_mains_handler_is_quiet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], signal_exc: type, code: int
+) -> None:
+    """A Ctrl-C landing in main()'s first lines (before its try) escaped as a traceback: seen in the
+    random-instant Ctrl-C test on a loaded machine."""
+    import dkr.cli as cli
+
+    def interrupted() -> bool:
+        raise signal_exc
+
+    exits: list[int] = []
+    monkeypatch.setattr(cli, "_debug_env", interrupted)
+    monkeypatch.setattr(cli, "_exit", exits.append)
+    monkeypatch.delenv("_DKR_COMPLETE", raising=False)
+    monkeypatch.setattr("sys.argv", ["dkr", "ps"])
+    cli.run()
+    assert exits == [code]
+    assert "Traceback" not in capsys.readouterr().err
