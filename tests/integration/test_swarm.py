@@ -9,10 +9,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import docker
 import pytest
 
 from tests.integration.registry import Registry
-from tests.integration.support import dkr
+from tests.integration.support import LABELS, dkr
 from tests.integration.swarm import SwarmCluster, SwarmService, cluster_down, cluster_up, unavailable
 
 
@@ -69,10 +70,10 @@ def test_node_ls_on_the_worker_is_refused_with_a_hint(swarm: SwarmCluster) -> No
     ]
 
 
-def test_dkr_builds_a_swarm_and_takes_it_apart(registry: Registry) -> None:
+def test_dkr_builds_a_swarm_and_takes_it_apart(registry: Registry, swarm_image: str) -> None:
     """Two standalone engines: dkr swarm init, join-token, join make a cluster whose node ls shows both
     Ready; leave takes it apart. Then scripts/swarm-cluster down leaves nothing: no namespace, link,
-    process, mount or directory of the pair."""
+    process (a node's running container included), cgroup, mount or directory of the pair."""
     reason = unavailable()
     if reason:
         pytest.skip(reason)
@@ -106,6 +107,11 @@ def test_dkr_builds_a_swarm_and_takes_it_apart(registry: Registry) -> None:
         # a manager does not leave without --force; the worker does
         refused = dkr("-H", m, "swarm", "leave")
         assert refused.returncode == 1 and "dkr swarm leave --force" in refused.stderr, refused.stderr
+        # a container left running on a node: down must end it too
+        worker = docker.DockerClient(base_url=w, timeout=60)
+        running = worker.containers.run(swarm_image, ["sleep", "600"], detach=True, labels=LABELS)
+        container = (running.id, worker.api.inspect_container(running.id)["State"]["Pid"])
+        worker.close()
         with ThreadPoolExecutor(2) as pool:  # the two leave at once: each takes a second or two
             left = list(
                 pool.map(
@@ -125,4 +131,9 @@ def test_dkr_builds_a_swarm_and_takes_it_apart(registry: Registry) -> None:
     for pid in pids:
         cmdline = Path(f"/proc/{pid}/cmdline")
         assert not cmdline.exists() or str(pair.dir) not in cmdline.read_text()
+    cid, pid = container
+    assert (
+        not Path(f"/proc/{pid}").exists() or " Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]
+    )
+    assert not list(Path("/sys/fs/cgroup").glob(f"*/docker/{cid}")), "the container's cgroups are removed"
     cluster_down(pair.dir)  # idempotent
