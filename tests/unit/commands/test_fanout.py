@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -221,3 +227,55 @@ def test_every_other_command_refuses_several_engines_before_any_engine_call(
 def test_all_contexts_and_host_conflicts(engines: dict[str, FakeEngine]) -> None:
     assert_one_line_error(run_dkr("-H", engines["a"].url, "-c", "a,b", "ps"), 2, "both --host and --context")
     assert_one_line_error(run_dkr("-c", "a", "--all-contexts", "ps"), 2, "--context and --all-contexts")
+
+
+def test_all_contexts_with_only_default_is_todays_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeEngine
+) -> None:
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "empty-config"))
+    serve(fake, "web")
+    plain = run_dkr("ps")
+    assert plain.code == 0 and plain.out.startswith("CONTAINER ID")
+    assert run_dkr("--all-contexts", "ps") == plain
+    assert run_dkr("--all-contexts", "version") == run_dkr("version")
+
+
+def test_on_a_narrow_terminal_the_engine_column_stays(engines: dict[str, FakeEngine]) -> None:
+    serve(engines["a"], "web")
+    serve(engines["b"], "db")
+    res = run_dkr("-c", "a,b", "ps", tty=True, width=40)
+    assert res.code == 0, res.err
+    header, _rule, *rows = re.sub(r"\x1b\[[0-9;]*m", "", res.out).splitlines()  # bold header
+    assert header.split()[0] == "ENGINE" and "NAMES" in header and "COMMAND" not in header
+    assert [(row.split()[0], row.split()[-1]) for row in rows] == [("a", "web"), ("b", "db")]
+
+
+def test_ctrl_c_ends_logs_across_engines_at_once(engines: dict[str, FakeEngine]) -> None:
+    released = threading.Event()
+
+    def never_ending(_m: str, _p: str, _b: bytes) -> tuple[int, Any]:
+        released.wait(30)  # an Engine that has not written yet (a quiet container under -f)
+        return 200, b""
+
+    for fake in engines.values():
+        serve(fake, "web")
+        fake.route("GET", r"/containers/[^/]+/logs", never_ending)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dkr", "-c", "a,b", "logs", "-f", "web"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not all(any("/logs" in r for r in f.requests) for f in engines.values()):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        released.set()
+        if proc.poll() is None:
+            proc.kill()
+    assert (proc.returncode, out) == (130, ""), err
+    assert "Traceback" not in err
