@@ -42,13 +42,19 @@ def logs(
     until = time_param(until, "--until", "logs") if until else None
 
     st = state(ctx)
-    options = {"follow": follow, "tail": tail, "since": since, "until": until, "timestamps": timestamps}
+    options: dict[str, Any] = {
+        "follow": follow,
+        "tail": tail,
+        "since": since,
+        "until": until,
+        "timestamps": timestamps,
+    }
     if st.several:
         return _across(st, container, options)
     engine = st.engine  # resolved first: a bad -H is a usage error that never imports the SDK
     from dkr.engine.containers import open_logs
 
-    output = open_logs(engine, container, **options)  # type: ignore[arg-type]
+    output = open_logs(engine, container, **options)
 
     from dkr.render.logs import write_output
 

@@ -8,7 +8,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dkr.engine.client import Engine
 from dkr.engine.containers import LogBatch, in_parallel, open_logs
@@ -72,12 +72,12 @@ LogEvent = tuple[str, LogBatch | DkrError | None]
 
 
 def logs_across(
-    engines: Sequence[Named], container: str, **options: object
+    engines: Sequence[Named], container: str, **options: Any
 ) -> tuple[list[Answer[object]], Iterator[LogEvent]]:
     """Open `container`'s logs on every Engine that has it (in parallel), then read them all at once. Returns
     the failures (Engines that did not answer; "no such container" if no Engine has it) and the events in
     the order they arrive. Readers are daemon threads: on Ctrl-C the caller returns at once."""
-    opened = on_each(engines, lambda engine: open_logs(engine, container, **options))  # type: ignore[arg-type]
+    opened = on_each(engines, lambda engine: open_logs(engine, container, **options))
     failures: list[Answer[object]] = [
         Answer(a.name, error=a.error)
         for a in opened
