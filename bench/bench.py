@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import json
 import os
 import platform
@@ -598,9 +599,79 @@ def case_k(b: Bench) -> None:
     r.add(Row("k", "logs -f, 50 MB written as fast as possible", med(dk), med(dc), target=">= 0.9x rate"))
 
 
+@contextmanager
+def _engines(b: Bench, n: int) -> Iterator[list[tuple[str, str, docker.APIClient]]]:
+    """The main Engine and n private dockerds (tests/integration/private_engine.py: own socket, bridge and
+    data, --iptables=false) as (context name, endpoint, client), each with the base image built on it.
+    The private ones are stopped, with all they hold, at the end."""
+    sys.path.insert(0, str(ROOT))
+    from tests.integration.private_engine import PrivateEngine
+
+    private = [PrivateEngine() for _ in range(n)]
+    try:
+        with ThreadPoolExecutor(n) as pool:
+            list(pool.map(lambda e: e.start(), private))
+        main_url = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+        out = [("main", main_url, b.api)]
+        for i, engine in enumerate(private, 1):
+            api = engine.client().api
+            list(api.build(path=str(b.tmp / "base"), tag=b.base, rm=True, decode=True))  # build_base's folder
+            out.append((f"pe{i}", engine.url, api))
+        yield out
+    finally:
+        for engine in private:
+            engine.stop()
+
+
+def _contexts(config: Path, endpoints: dict[str, str]) -> None:
+    """Contexts as `docker context create NAME --docker host=URL` stores them, in a private DOCKER_CONFIG."""
+    for name, url in endpoints.items():
+        meta = config / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+        meta.mkdir(parents=True)
+        endpoint = {"docker": {"Host": url, "SkipTLSVerify": False}}
+        (meta / "meta.json").write_text(json.dumps({"Name": name, "Metadata": {}, "Endpoints": endpoint}))
+
+
+def case_l(b: Bench) -> None:
+    print("l. ps -a over three Engines (-c main,pe1,pe2), 5 containers each")
+    r = b.report
+    config = b.tmp / "docker-config"
+    with _engines(b, 2) as engines:
+        _contexts(config, {name: url for name, url, _ in engines})
+        for _, _, api in engines:
+            for _ in range(5):
+                api.create_container(b.base, "sleep 600", labels={"dkr.bench": RUN_ID})
+        env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
+        env["DOCKER_CONFIG"] = str(config)
+        names = [name for name, _, _ in engines]
+        ps = ["ps", "-a", "-f", LABEL_FILTER]
+        n = b.reps(15)
+        fan, one = alternate(
+            lambda: measure([*DKR, "-c", ",".join(names), *ps], env),
+            lambda: measure([*DKR, "-c", "main", *ps], env),
+            n,
+        )
+        loop = " ".join(f"docker -c {name} ps -a -f {LABEL_FILTER};" for name in names)
+        fan2, shell = alternate(
+            lambda: measure([*DKR, "-c", ",".join(names), *ps], env),
+            lambda: measure(["sh", "-c", loop], env),
+            n,
+        )
+        r.check(all(s.rc == 0 for s in fan + one + fan2 + shell), "every ps exits 0")
+        r.check(fan[-1].out.count("\n") == 16, "dkr over 3 Engines lists the 15 containers under one header")
+        r.check(shell[-1].out.count("\n") == 18, "the docker loop lists the 15 containers under 3 headers")
+        rows = fan[-1].out.splitlines()[1:]
+        r.check(sorted({row.split()[0] for row in rows}) == sorted(names), "the ENGINE column names all 3")
+        for _, _, api in engines:
+            for c in api.containers(all=True, filters={"label": LABEL}):
+                api.remove_container(c["Id"], force=True)
+    r.add(Row("l", "dkr ps -a over 3 Engines / over 1", med(fan), med(one), target="<= 1.3x"))
+    r.add(Row("l", "dkr ps -a over 3 Engines / docker -c X ps, a loop", med(fan2), med(shell)))
+
+
 CASES = {
     "a": case_a, "b": case_b, "c": case_c, "d": case_d, "e": case_e, "f": case_f, "g": case_g, "h": case_h,
-    "i": case_i, "j": case_j, "k": case_k,
+    "i": case_i, "j": case_j, "k": case_k, "l": case_l,
 }  # fmt: skip
 
 

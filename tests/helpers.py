@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,16 @@ def run_dkr(*args: str, tty: bool = False, color: bool = False, width: int = 200
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args), Streams(out, err, out_tty=tty, err_tty=tty, color=color, width=width))
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def write_context(config: Path, name: str, url: str) -> None:
+    """A context as `docker context create NAME --docker host=URL` stores it."""
+    meta = config / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+    meta.mkdir(parents=True)
+    endpoint = {"Host": url, "SkipTLSVerify": False}
+    (meta / "meta.json").write_text(
+        json.dumps({"Name": name, "Metadata": {}, "Endpoints": {"docker": endpoint}})
+    )
 
 
 def assert_one_line_error(res: Result, code: int, *needles: str) -> None:

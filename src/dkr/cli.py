@@ -29,23 +29,61 @@ from dkr.errors import DkrError, ExitCode
 
 if TYPE_CHECKING:
     from dkr.engine.client import Engine
+    from dkr.engine.fanout import Named
     from dkr.hosts import Endpoint
 
 
 class AppState:
-    """Global options, and the Engine created on first use (never for --help or a usage error)."""
+    """Global options, and the Engines created on first use (never for --help or a usage error).
 
-    def __init__(self, host: str | None, context: str | None, debug: bool) -> None:
+    A command that works on one Engine asks for `engine`; one that can fan out (ps, images, logs, stop, rm,
+    version) asks `several` first and then for `engines`, every Engine named with its context name. Asking
+    for `engine` when several were named is the usage error that refuses the command."""
+
+    def __init__(
+        self,
+        host: str | None,
+        contexts: Sequence[str],
+        debug: bool,
+        all_contexts: bool = False,
+        command: str | None = None,
+    ) -> None:
         self.host = host
-        self.context = context
+        self.contexts = list(contexts)
+        self.all_contexts = all_contexts
         self.debug = debug
+        self.command = command
         self._engine: Engine | None = None
+        self._names: list[str] | None = None
+        self._chosen = False
+
+    @property
+    def names(self) -> list[str] | None:
+        """The context names given (-c, --all-contexts), each once; None when none was."""
+        if not self._chosen:
+            from dkr.hosts import context_names
+            from dkr.options.engines import selected
+
+            store = context_names(os.environ) if self.all_contexts else []
+            self._names = selected(self.host, self.contexts, self.all_contexts, store)
+            self._chosen = True
+        return self._names
+
+    @property
+    def several(self) -> bool:
+        """More than one Engine was named: the command fans out (its output gains the ENGINE column)."""
+        return len(self.names or ()) > 1
 
     @property
     def endpoint(self) -> Endpoint:
         from dkr.hosts import resolve
 
-        return resolve(self.host, self.context)
+        names = self.names
+        if names is not None and len(names) > 1:
+            from dkr.options.engines import one_engine_only
+
+            raise one_engine_only(self.command or "", names, self.all_contexts)
+        return resolve(self.host, names[0] if names else None)
 
     @property
     def engine(self) -> Engine:
@@ -55,6 +93,25 @@ class AppState:
 
             self._engine = Engine(endpoint)
         return self._engine
+
+    @property
+    def engines(self) -> list[Named]:
+        """Every Engine named, each with its context name, in the order given (one client each)."""
+        from dkr.hosts import resolve
+
+        names = self.names
+        if names is None or len(names) < 2:
+            return [_named(names[0] if names else "", self.engine)]
+        endpoints = [(name, resolve(None, name)) for name in names]  # all found before any is contacted
+        from dkr.engine.client import Engine
+
+        return [_named(name, Engine(endpoint)) for name, endpoint in endpoints]
+
+
+def _named(name: str, engine: Engine) -> Named:
+    from dkr.engine.fanout import Named
+
+    return Named(name, engine)
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -131,8 +188,18 @@ def _global(
         metavar="URL",
         help="Engine to use (unix://, tcp://, ssh://). Default: DOCKER_HOST.",
     ),
-    context: str | None = typer.Option(
-        None, "-c", "--context", metavar="NAME", help="docker context to use (overrides DOCKER_HOST)."
+    context: list[str] = typer.Option(
+        [],
+        "-c",
+        "--context",
+        metavar="NAME[,NAME...]",
+        help="docker context to use (overrides DOCKER_HOST); several (repeated or a comma list) for ps, "
+        "images, logs, stop, rm and version.",
+    ),
+    all_contexts: bool = typer.Option(
+        False,
+        "--all-contexts",
+        help="Every docker context and default (for ps, images, logs, stop, rm, version).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors (also DKR_DEBUG=1)."),
     version: bool = typer.Option(
@@ -145,7 +212,7 @@ def _global(
         "--install-completion", _install_completion_callback, "Install completion for the shell"
     ),
 ) -> None:
-    ctx.obj = AppState(host, context, debug or _debug_env())
+    ctx.obj = AppState(host, context, debug or _debug_env(), all_contexts, ctx.invoked_subcommand)
 
 
 def _debug_env() -> bool:

@@ -91,6 +91,15 @@ class UsageError(DkrError):
         super().__init__(message, hint)
 
 
+class OnSeveralEngines(DkrError):
+    """A name or id that several of the Engines named (-c a,b) have: dkr acts on none of them."""
+
+    def __init__(self, ref: str, engines: list[str]) -> None:
+        super().__init__()
+        self.ref = ref
+        self.engines = engines
+
+
 # --- Engine failures: raised at the Engine boundary, data only ----------------------------------------------
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from dkr.commands.common import listing_format_option
+from dkr.commands.fanout import engine_fields, listed
+from dkr.errors import ExitCode
 from dkr.fields.images import IMAGE_FILTER_VALUES, IMAGE_FILTERS, JSON_KEYS
 from dkr.options.filters import parse_filters
 from dkr.options.formats import parse_format
+
+if TYPE_CHECKING:
+    from dkr.engine.client import Engine
+    from dkr.models.images import Image
 
 
 def images(
@@ -27,7 +35,7 @@ def images(
         help="Filter output (dangling, label, before, since, reference).",
     ),
     format: str = listing_format_option(),
-) -> None:
+) -> int:
     """List images."""
     from dkr.cli import state
 
@@ -36,16 +44,20 @@ def images(
         filters.setdefault("reference", []).append(repository)
     if digests and format.startswith("table") and format != "table" and "{{.Digest}}" not in format:
         format += "\t{{.Digest}}"  # docker adds the column to a table template when --digests asks for it
-    fmt = parse_format(format, "images", ("table", "json"), template_fields=JSON_KEYS)
+    st = state(ctx)
+    fmt = parse_format(format, "images", ("table", "json"), template_fields=engine_fields(st, JSON_KEYS))
 
-    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
-    from dkr.engine.images import list_images
+    def listing(engine: Engine) -> list[Image]:
+        from dkr.engine.images import list_images
 
-    items = list_images(engine, all=all, filters=filters)
+        return list_images(engine, all=all, filters=filters)
+
+    items, engines, failed = listed(st, listing)
 
     from dkr.render.images import render_images
 
-    render_images(items, fmt, quiet=quiet, trunc=not no_trunc, digests=digests)
+    render_images(items, fmt, quiet=quiet, trunc=not no_trunc, digests=digests, engines=engines)
+    return ExitCode.FAILURE if failed else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

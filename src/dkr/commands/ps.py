@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from dkr.commands.common import listing_format_option
+from dkr.commands.fanout import engine_fields, listed
+from dkr.errors import ExitCode
+
+if TYPE_CHECKING:
+    from dkr.engine.client import Engine
+    from dkr.models.containers import Container
 
 
 def ps(
@@ -21,7 +29,7 @@ def ps(
     latest: bool = typer.Option(False, "-l", "--latest", help="Show the latest created container."),
     size: bool = typer.Option(False, "-s", "--size", help="Display total file sizes."),
     format: str = listing_format_option(),
-) -> None:
+) -> int:
     """List containers."""
     from dkr.cli import state
     from dkr.fields.containers import JSON_KEYS
@@ -32,19 +40,23 @@ def ps(
     # docker's int, as the Engine reads it too (strconv.Atoi); 0 or less lists them all
     limit = parse_int(last, "-n/--last", "ps", minimum=INT64_MIN, maximum=INT64_MAX)
     filters = parse_filters(filter, PS_FILTERS, "ps", {"status": PS_STATUSES, "health": PS_HEALTH})
-    fmt = parse_format(format, "ps", ("table", "json"), template_fields=JSON_KEYS)
+    st = state(ctx)
+    fmt = parse_format(format, "ps", ("table", "json"), template_fields=engine_fields(st, JSON_KEYS))
     if latest:
         limit = 1
     size = size or "Size" in fmt.fields_used  # as docker: a template that reads .Size asks for sizes
 
-    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
-    from dkr.engine.containers import list_containers
+    def listing(engine: Engine) -> list[Container]:
+        from dkr.engine.containers import list_containers
 
-    items = list_containers(engine, all=all, limit=limit, filters=filters, size=size)
+        return list_containers(engine, all=all, limit=limit, filters=filters, size=size)
+
+    items, engines, failed = listed(st, listing)
 
     from dkr.render.containers import render_containers
 
-    render_containers(items, fmt, quiet=quiet, trunc=not no_trunc, size=size)
+    render_containers(items, fmt, quiet=quiet, trunc=not no_trunc, size=size, engines=engines)
+    return ExitCode.FAILURE if failed else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

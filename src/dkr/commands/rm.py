@@ -21,16 +21,26 @@ def rm(
 
     check_container_refs(containers, "rm")
 
-    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
+    st = state(ctx)
+    failed = 0
+    if st.several:  # each container removed on the Engine that has it
+        from dkr.commands.fanout import located
+        from dkr.engine.containers import remove_across
+
+        where, failed = located(st, containers)
+        results = remove_across(containers, where, force=force, volumes=volumes)
+    else:
+        engine = st.engine  # resolved first: a bad -H is a usage error that never imports the SDK
+        from dkr.engine.containers import remove_many
+
+        results = remove_many(engine, containers, force=force, volumes=volumes)
     from dkr import render
-    from dkr.engine.containers import remove_many
     from dkr.render.errors import message
     from dkr.render.stop import interrupted
 
-    failed = 0
     reported = 0
     try:
-        for res in remove_many(engine, containers, force=force, volumes=volumes):
+        for res in results:
             reported += 1
             if res.error is None:
                 render.result(res.arg)

@@ -36,17 +36,27 @@ def stop(
         timeout = parse_int(time, "-t/--time", "stop", minimum=INT64_MIN, maximum=MAX_STOP_TIMEOUT)
     sig = parse_signal(signal, "stop") if signal is not None else None
 
-    engine = state(ctx).engine  # resolved first: a bad -H is a usage error that never imports the SDK
+    st = state(ctx)
+    failed = 0
+    if st.several:  # each container stopped on the Engine that has it
+        from dkr.commands.fanout import located
+        from dkr.engine.containers import stop_across
+
+        where, failed = located(st, containers)
+        results = stop_across(containers, where, timeout, sig)
+    else:
+        engine = st.engine  # resolved first: a bad -H is a usage error that never imports the SDK
+        from dkr.engine.containers import stop_many
+
+        results = stop_many(engine, containers, timeout, sig)
     from dkr import render
-    from dkr.engine.containers import stop_many
     from dkr.render.errors import message
     from dkr.render.stop import interrupted, kill_hint, killed_after_timeout
 
-    failed = 0
     killed = []
     reported = 0
     try:
-        for res in stop_many(engine, containers, timeout, sig):
+        for res in results:
             reported += 1
             if res.error:
                 failed += 1

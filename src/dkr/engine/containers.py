@@ -15,6 +15,7 @@ from dkr.errors import ContainerActive, DkrError, StreamBroken
 from dkr.models.containers import Container, RemoveResult, StopResult
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 #: Seconds the HTTP deadline of a stop exceeds the stop timeout (the Engine kills, then reports).
 STOP_DEADLINE_MARGIN = 30.0
@@ -106,15 +107,17 @@ def _stop_by_signal(
         return True
 
 
-def in_parallel(engine: Engine, args: Sequence[str], op: Callable[[str], R], name: str) -> Iterator[R]:
+def in_parallel(engine: Engine | None, args: Sequence[T], op: Callable[[T], R], name: str) -> Iterator[R]:
     """Run op on every argument at once; yield the results in argument order as soon as each is known
-    (docker's parallelOperation). op reports failures in its result rather than raising."""
-    _ = engine.api  # connect once, so an unreachable Engine fails once rather than per container
+    (docker's parallelOperation). op reports failures in its result rather than raising. With an `engine`,
+    it is connected first, so an unreachable Engine fails once rather than per container."""
+    if engine is not None:
+        _ = engine.api
     slots = threading.BoundedSemaphore(32)  # the Engine client keeps 32 connections
     results: list[tuple[R] | BaseException | None] = [None] * len(args)
     done = [threading.Event() for _ in args]
 
-    def work(i: int, arg: str) -> None:
+    def work(i: int, arg: T) -> None:
         with slots:
             try:
                 results[i] = (op(arg),)
@@ -141,6 +144,36 @@ def stop_many(
 ) -> Iterator[StopResult]:
     """Stop every container in parallel; yield the results in argument order as soon as each is known."""
     return in_parallel(engine, args, lambda arg: _stop_one(engine, arg, timeout, signal), "stop")
+
+
+def on_their_engines(
+    args: Sequence[str],
+    where: Sequence[Engine | DkrError],
+    act: Callable[[Engine, str], R],
+    failed: Callable[[str, DkrError], R],
+    name: str,
+) -> Iterator[R]:
+    """An operation over several Engines: each argument acted on where `where` says (dkr.engine.fanout.
+    locate), in parallel, or reported with why it is acted on nowhere; results in argument order."""
+
+    def one(i: int) -> R:
+        target = where[i]
+        return failed(args[i], target) if isinstance(target, DkrError) else act(target, args[i])
+
+    return in_parallel(None, range(len(args)), one, name)
+
+
+def stop_across(
+    args: Sequence[str], where: Sequence[Engine | DkrError], timeout: int | None, signal: str | None
+) -> Iterator[StopResult]:
+    """stop_many over several Engines, each container on the Engine that has it."""
+    return on_their_engines(
+        args,
+        where,
+        lambda engine, arg: _stop_one(engine, arg, timeout, signal),
+        lambda arg, error: StopResult(arg, error=error),
+        "stop",
+    )
 
 
 def _active_state(engine: Engine, ref: str) -> str | None:
@@ -179,6 +212,19 @@ def remove_many(
 ) -> Iterator[RemoveResult]:
     """Remove every container in parallel; yield the results in argument order as soon as each is known."""
     return in_parallel(engine, args, lambda arg: _remove_one(engine, arg, force, volumes), "rm")
+
+
+def remove_across(
+    args: Sequence[str], where: Sequence[Engine | DkrError], *, force: bool = False, volumes: bool = False
+) -> Iterator[RemoveResult]:
+    """remove_many over several Engines, each container on the Engine that has it."""
+    return on_their_engines(
+        args,
+        where,
+        lambda engine, arg: _remove_one(engine, arg, force, volumes),
+        lambda arg, error: RemoveResult(arg, error=error),
+        "rm",
+    )
 
 
 #: A batch of log output as it arrived: (1 for stdout or 2 for stderr, bytes) pairs.

@@ -32,8 +32,15 @@ FITS: dict[str, Fit] = {
 
 
 def render_containers(
-    items: Sequence[Container], fmt: OutputFormat, *, quiet: bool, trunc: bool, size: bool = False
+    items: Sequence[Container],
+    fmt: OutputFormat,
+    *,
+    quiet: bool,
+    trunc: bool,
+    size: bool = False,
+    engines: Sequence[str] | None = None,
 ) -> None:
+    """The listing; `engines` beside each container the name of its Engine (the ENGINE column)."""
     if quiet:
         render.results(truncate_id(c.id) if trunc else c.id for c in items)
         return
@@ -46,4 +53,4 @@ def render_containers(
             fields["Ports"] = displayable_ports(merge_twins(c.ports))
         rows.append((fields, c.labels))
     columns = [*DEFAULT_COLUMNS, "Size"] if size else list(DEFAULT_COLUMNS)
-    render_listing(rows, fmt, TABLE_HEADERS, columns, FITS)
+    render_listing(rows, fmt, TABLE_HEADERS, columns, FITS, engines)

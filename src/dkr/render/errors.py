@@ -35,6 +35,7 @@ from dkr.errors import (
     NoSuchObject,
     NotAnEngine,
     NotReady,
+    OnSeveralEngines,
     PortInUse,
     PortUnavailable,
     PullFailed,
@@ -251,6 +252,12 @@ def _no_such_image(exc: NoSuchImage) -> Words:
     if exc.operation == "read its layers":
         return line, "dkr layers reads local images: build or pull it first."
     return _prefixed(exc.operation, line), None
+
+
+@_describes(OnSeveralEngines)
+def _on_several(exc: OnSeveralEngines) -> Words:
+    names = ", ".join(exc.engines[:-1]) + " and " + exc.engines[-1]
+    return f"it is on {len(exc.engines)} Engines, {names}: nothing was done (name one with -c)", None
 
 
 @_describes(ContainerActive)

@@ -33,11 +33,22 @@ FITS: dict[str, Fit] = {
 
 
 def render_images(
-    items: Sequence[Image], fmt: OutputFormat, *, quiet: bool, trunc: bool, digests: bool = False
+    items: Sequence[Image],
+    fmt: OutputFormat,
+    *,
+    quiet: bool,
+    trunc: bool,
+    digests: bool = False,
+    engines: Sequence[str] | None = None,
 ) -> None:
+    """The listing; `engines` beside each image the name of its Engine (the ENGINE column)."""
     # docker: rows carry digests when --digests asks for them or the template shows {{.Digest}}
     need_digest = digests or "Digest" in fmt.columns
-    rows = [row for img in items for row in image_rows(img, show_digests=digests, need_digest=need_digest)]
+    rows, row_engines = [], []
+    for i, img in enumerate(items):
+        for row in image_rows(img, show_digests=digests, need_digest=need_digest):
+            rows.append(row)
+            row_engines.append(engines[i] if engines is not None else "")
     now = time.time()
     if quiet and fmt.kind == "table":
         # as docker: -q gives way to an explicit --format, and an image with two tags is listed twice
@@ -49,6 +60,7 @@ def render_images(
         TABLE_HEADERS,
         DIGEST_COLUMNS if digests else DEFAULT_COLUMNS,
         FITS,
+        row_engines if engines is not None else None,
     )
 
 

@@ -24,10 +24,16 @@ def render_listing(
     headers: Mapping[str, str],
     columns: Sequence[str],
     fits: Mapping[str, Fit],
+    engines: Sequence[str] | None = None,
 ) -> None:
     """`--format json`: one object per line; a template: one line per row (with `table`, a header and
     docker's tabwriter columns); otherwise the human table of `columns`, fitted to a terminal as `fits`
-    (by field) rank them."""
+    (by field) rank them. `engines`, beside each row the name of its Engine when several were asked: the
+    ENGINE column first, the `Engine` key in JSON."""
+    if engines is not None:
+        from dkr.render.fanout import with_engine
+
+        rows, headers, columns, fits = with_engine(rows, engines, headers, columns, fits)
     if fmt.kind == "json":
         render.results(go_json(dict(fields)) for fields, _ in rows)
         return

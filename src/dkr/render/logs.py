@@ -4,10 +4,13 @@ dkr's stderr, as they arrive."""
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from dkr import render
+
+if TYPE_CHECKING:
+    from dkr.engine.fanout import LogEvent
 
 
 class ContainerOutput:
@@ -62,3 +65,30 @@ def write_output(batches: Iterable[list[tuple[int, bytes]]]) -> None:
         if run:
             output.write(kind, bytes(run))
         output.flush()
+
+
+def write_prefixed(events: Iterable[LogEvent], urls: Mapping[str, str]) -> int:
+    """Several Engines' output of one container as it arrives, line by line, each prefixed with its Engine
+    (stdout to stdout, stderr to stderr); an Engine whose stream broke is one error line. Returns how many
+    broke."""
+    from dkr.render.fanout import Prefixer, failure_line
+
+    output = ContainerOutput()
+    output.flush()
+    prefixer = Prefixer(urls)
+    broken = 0
+    for name, event in events:
+        if isinstance(event, list):
+            for stream, data in event:
+                lines = prefixer.feed(name, stream, data)
+                if lines:
+                    output.write(stream, lines)
+        else:
+            for stream, rest in prefixer.end(name):
+                output.write(stream, rest)
+            if event is not None:
+                broken += 1
+                output.flush()
+                render.error(failure_line(name, urls.get(name, ""), event))
+        output.flush()
+    return broken

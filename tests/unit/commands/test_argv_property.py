@@ -42,6 +42,7 @@ from dkr.cli import main
 from dkr.options.numbers import GO_DURATION_MAX_SECONDS, INT64_MAX, INT64_MIN
 from dkr.options.run import MAX_EXECUTABLE_BYTES
 from dkr.render import Streams
+from tests.helpers import write_context
 from tests.unit.fake_engine import FakeEngine, Truncated
 
 DATA = Path(__file__).parents[1] / "data"
@@ -144,6 +145,8 @@ HOSTS = [
     "tcp://a://b", "٣", NOT_UTF8, "unix:///nonexistent/" + NOT_UTF8,
 ]  # fmt: skip
 CONTEXTS = ["", "default", "nosuch", "a" * 300, "٣", NOT_UTF8]
+#: several Engines (ps, images, logs, stop, rm and version fan out; the rest refuse): comma lists, repeats
+CONTEXTS += ["default,fake", "default,nosuch", "default,default", "a,,b"]
 
 hostile_text = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=12)
 value = st.one_of(
@@ -410,7 +413,10 @@ NAMES = sorted(COMMANDS) * 5 + ["nosuch", "", "--", "RUN"]
 def argv(draw: st.DrawFn, fake_url: str) -> list[str]:
     out: list[str] = []
     for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
-        option = draw(st.sampled_from(["-H", "--host", "-c", "--context"]))
+        option = draw(st.sampled_from(["-H", "--host", "-c", "--context"] * 2 + ["--all-contexts"]))
+        if option == "--all-contexts":
+            out.append(option)
+            continue
         choices = [*HOSTS, fake_url, fake_url] if option in ("-H", "--host") else CONTEXTS
         out += [option, draw(st.sampled_from(choices))]
     name = draw(st.sampled_from(NAMES))
@@ -464,6 +470,7 @@ def arena(fake: FakeEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path / "cache"))
+    write_context(tmp_path / "home" / ".docker", "fake", fake.url)  # -c default,fake: the fake twice
     monkeypatch.chdir(cwd)
     yield fake
     assert list(cwd.iterdir()) == [], "a command wrote into the working folder"
