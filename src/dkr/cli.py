@@ -75,6 +75,16 @@ class AppState:
         return len(self.names or ()) > 1
 
     @property
+    def context(self) -> str | None:
+        """The one context named with -c (None when none was); several: the usage error `endpoint` gives."""
+        names = self.names
+        if names is not None and len(names) > 1:
+            from dkr.options.engines import one_engine_only
+
+            raise one_engine_only(self.command or "", names, self.all_contexts)
+        return names[0] if names else None
+
+    @property
     def endpoint(self) -> Endpoint:
         from dkr.hosts import resolve
 
