@@ -280,6 +280,32 @@ def test_stop_echoes_in_order_and_reports_each_failure(fake: FakeEngine) -> None
     assert res.err_lines == ["dkr: error: cannot stop 'missing': no such container: missing"]
 
 
+@pytest.mark.parametrize(
+    ("podman", "query"), [(True, "t=10"), (False, None)], ids=["podman-gives-10s", "docker-leaves-it"]
+)
+def test_stop_of_a_container_whose_stop_timeout_is_zero(
+    fake: FakeEngine, podman: bool, query: str | None
+) -> None:
+    """Podman 4.3 records StopTimeout 0 for a container created through its Docker API without one (recorded
+    inspect) and kills it at once on a stop without ?t=: dkr asks Podman for Docker's 10 s. On Docker a 0 is
+    the user's own --stop-timeout 0 and stays the Engine's business."""
+    inspect = json.loads((DATA / "podman_container_inspect.json").read_text())
+    assert inspect["Config"]["StopTimeout"] == 0
+    if podman:
+        fake.headers["Libpod-Api-Version"] = "4.3.1"
+    sent: list[str] = []
+
+    def stop(method: str, path: str, body: bytes) -> tuple[int, object]:
+        sent.append(path.partition("?")[2])
+        return 204, b""
+
+    fake.route("GET", r"/containers/[^/]+/json", lambda m, p, b: (200, inspect))
+    fake.route("POST", r"/containers/[^/]+/stop", stop)
+    res = run_dkr("stop", "web")
+    assert (res.code, res.out) == (0, "web\n"), res.err
+    assert sent == [query or ""]
+
+
 def test_stop_notes_containers_killed_after_the_timeout(fake: FakeEngine) -> None:
     state = {"stopped": False}
 

@@ -30,6 +30,7 @@ from dkr.errors import (
     EngineLost,
     EngineTimeout,
     EngineUnreachable,
+    InitUnavailable,
     NameInUse,
     NoSuchContainer,
     NoSuchImage,
@@ -248,12 +249,18 @@ _LISTEN = re.compile(r"listen (?:tcp|udp|sctp)[46]? (\S+): bind: (.+?)(?:$|: unk
 _ALLOCATED = re.compile(r"Bind for (\S+) failed: port is already allocated")
 _NAME_IN_USE = re.compile(r'container name "/?([^"]+)" is already in use by container "([0-9a-f]+)"')
 _NOT_FOUND = ("executable file not found", "no such file or directory", "system cannot find the file")
+#: `--init` without the Engine's init binary: Podman refuses the create ("container-init binary not found on
+#: the host: stat /usr/libexec/podman/catatonit: …"), Docker the start (`exec: "docker-init": executable file
+#: not found in $PATH`). Not the container's command: the Engine's own reason is the error.
+_INIT_MISSING = re.compile(r'container-init binary|exec: "docker-init"')
 
 
 def start_error(message: str, command: tuple[str, ...] = ()) -> RunFailure:
     """The error for a container that was created but did not start: docker/cli's toStatusError
     (cli/command/container/run.go) reads the Engine's message the same way: 127 when the command is not
     found, 126 when it cannot be invoked, else 125, naming the host port or the command."""
+    if _INIT_MISSING.search(message):
+        return InitUnavailable(message)
     exe = _EXEC.search(message)
     cmd = exe.group(1) if exe else (command[0] if command else "")
     if any(needle in message for needle in _NOT_FOUND):
@@ -279,7 +286,7 @@ def create_error(message: str, command: tuple[str, ...] = ()) -> RunFailure:
         name, holder = in_use.groups()
         return NameInUse(name, holder, message)
     failure = start_error(message, command)
-    if isinstance(failure, CommandNotFound | CommandNotInvokable):
+    if isinstance(failure, CommandNotFound | CommandNotInvokable | InitUnavailable):
         return failure
     return CreateFailed(message)
 

@@ -564,7 +564,8 @@ def wait_until_ready(
                 state = engine.api.inspect_container(container.id).get("State") or {}
         except NotFound:
             state = {"Running": False, "ExitCode": None}
-        health = (state.get("Health") or {}).get("Status")
+        # Podman reports {"Status": ""} for a container without a HEALTHCHECK where Docker has no Health
+        health = (state.get("Health") or {}).get("Status") or None
         if not state.get("Running"):
             code = state.get("ExitCode")
             if code is None and exit_waiter is not None:  # already removed (--rm): ask the waiter

@@ -3,6 +3,10 @@ toStatusError), and their words (dkr.render.errors); messages recorded from Engi
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from dkr.engine.errors import create_error, no_such, start_error
@@ -10,6 +14,7 @@ from dkr.errors import (
     CommandNotInvokable,
     CreateFailed,
     ExitCode,
+    InitUnavailable,
     NameInUse,
     NoSuchContainer,
     NoSuchImage,
@@ -18,6 +23,8 @@ from dkr.errors import (
     NoSuchVolume,
 )
 from dkr.render.errors import describe
+
+DATA = Path(__file__).parents[1] / "data"
 
 # --- Engine errors -> exit codes (docker/cli toStatusError) ----------------------------------------
 
@@ -133,3 +140,29 @@ def test_no_such_names_the_kind_and_the_reference(message: str, cls: type, ref: 
     err = no_such(message)
     assert type(err) is cls and err.ref == ref
     assert describe(err)[0] == message
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(
+            create_error,
+            json.loads((DATA / "podman_init_refused.json").read_text())["body"]["message"],
+            id="podman-without-catatonit",
+        ),
+        pytest.param(
+            start_error,
+            "failed to create shim: OCI runtime create failed: runc create failed: unable to start container "
+            'process: exec: "docker-init": executable file not found in $PATH: unknown',
+            id="docker-without-docker-init",
+        ),
+    ],
+)
+def test_init_binary_missing_is_the_engines_reason_not_the_command(make: Any, message: str) -> None:
+    """`run --init` on an Engine without its init binary (recorded from Podman 4.3): not "command not found"
+    (exit 127) for the container's command, but the Engine's own reason (125) and what to do."""
+    err = make(message, ("echo", "hi"))
+    assert isinstance(err, InitUnavailable)
+    line, hint = describe(err)
+    assert (err.exit_code, line) == (125, f"cannot run container with --init: {message}")
+    assert hint is not None and "--init" in hint

@@ -260,3 +260,17 @@ def test_image_info_from_a_recorded_inspect() -> None:
     assert set(info.exposed) == {"80/tcp", "443/tcp", "53/udp"}
     no_check = {"Id": "sha256:2", "Config": {"Healthcheck": {"Test": ["NONE"]}}}
     assert ImageInfo.from_api("x", no_check).healthcheck is False
+
+
+def test_podmans_empty_health_status_means_no_healthcheck(
+    server: Any, fake_engine: Callable[[FakeAPI], Engine]
+) -> None:
+    """Podman 4.3 reports Health {"Status": ""} for a container without a HEALTHCHECK (recorded): --wait
+    probes its ports, as for Docker's absent Health, instead of waiting for a health that never comes."""
+    podman = json.loads((DATA / "podman_container_inspect.json").read_text())
+    assert podman["State"]["Health"]["Status"] == ""
+    srv = server("quiet")
+    ready = core.wait_until_ready(
+        fake_engine(FakeAPI([podman["State"]])), result(PublishedPort(80, "tcp", "127.0.0.1", srv.port)), 5
+    )
+    assert ready.how == "ports"
