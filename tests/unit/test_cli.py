@@ -497,3 +497,16 @@ def test_a_signal_before_mains_handler_is_quiet(
     cli.run()
     assert exits == [code]
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_rm_of_a_running_container_on_podman_says_stop_it_first(fake: FakeEngine) -> None:
+    """Podman 4.3 refuses with 500 (Docker: 409) and its own words (seen in the Podman run of test_rm.py)."""
+    refusal = (
+        f"cannot remove container {'c' * 64} as it is running - running or paused containers cannot be "
+        "removed without force: container state improper"
+    )
+    fake.route("DELETE", r"/containers/[^/]+", lambda m, p, b: (500, {"message": refusal}))
+    running = {"Id": "c" * 64, "State": {"Running": True}, "Config": {}}
+    fake.route("GET", r"/containers/[^/]+/json", lambda m, p, b: (200, running))
+    res = run_dkr("rm", "web")
+    assert_one_line_error(res, ExitCode.FAILURE, "container is running: stop it first, or use -f to force it")

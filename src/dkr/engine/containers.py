@@ -168,7 +168,9 @@ def _remove_one(engine: Engine, arg: str, force: bool, volumes: bool) -> RemoveR
                 engine.api.remove_container(ref, v=volumes, force=force)
             except docker.errors.APIError as exc:
                 # The Engine's own wording changes between versions; dkr says the same thing on all of them.
-                state = _active_state(engine, ref) if exc.status_code == 409 and not force else None
+                # (Podman 4.3 answers 500 "…cannot be removed without force: container state improper".)
+                refused = exc.status_code == 409 or "container state improper" in str(exc.explanation)
+                state = _active_state(engine, ref) if refused and not force else None
                 if state is None:
                     raise
                 raise ContainerActive(ref, state) from exc

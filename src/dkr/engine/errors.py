@@ -164,26 +164,49 @@ def as_docker_prints(message: str) -> str:
 
 
 #: The Engine's 404 sentences: "No such container: web", "No such image: app:1", "network x not found",
-#: "get x: no such volume" (moby errdefs, as the daemon words them).
-_NO_SUCH = (
-    (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer),
-    (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage),
-    (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork),
-    (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
+#: "get x: no such volume" (moby errdefs, as the daemon words them). Podman (4.3) words the same 404s its
+#: own way; dkr says them in the daemon's words (the last item), so that dkr's errors read the same on both.
+_NO_SUCH: tuple[tuple[re.Pattern[str], type[NoSuchObject], str], ...] = (
+    (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer, ""),
+    (re.compile(r'no container with name or ID "([^"]+)" found'), NoSuchContainer, "no such container: {}"),
+    (
+        re.compile(r"container ([0-9a-f]{64}) does not exist in database"),
+        NoSuchContainer,
+        "no such container: {}",
+    ),
+    (
+        re.compile(r"failed to find image (\S+?): .*(?:no such image|image not known)", re.I),
+        NoSuchImage,
+        "no such image: {}",
+    ),
+    (re.compile(r"volume with name (\S+) not found"), NoSuchVolume, "get {}: no such volume"),
+    (
+        re.compile(r"unable to find network with name or ID (\S+?): network not found"),
+        NoSuchNetwork,
+        "network {} not found",
+    ),
+    (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage, ""),
+    (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork, ""),
+    (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume, ""),
 )
 
 
 def no_such(message: str, operation: str = "") -> NoSuchObject:
-    for pattern, cls in _NO_SUCH:
+    for pattern, cls, words in _NO_SUCH:
         found = pattern.search(message)
         if found:
-            return cls(found.group(1), message, operation)
+            ref = found.group(1)
+            return cls(ref, words.format(ref) if words else message, operation)
     return NoSuchObject("", message, operation)
+
+
+#: Podman (4.3) answers 500 about a container removed while it was being read (`run --rm` at its exit)
+_GONE = re.compile(r"does not exist in database: no such container$")
 
 
 def from_api_error(exc: docker.errors.APIError, operation: str = "") -> EngineError:
     message = api_message(exc)
-    if isinstance(exc, docker.errors.NotFound) or exc.status_code == 404:
+    if isinstance(exc, docker.errors.NotFound) or exc.status_code == 404 or _GONE.search(message):
         return no_such(message, operation)
     if exc.status_code == 409:
         return Conflict(message, operation)
