@@ -8,7 +8,7 @@ DKR := $(VENV)/bin/dkr
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install engine sshd lint format test test-unit test-integration demo bench dist clean
+.PHONY: help install engine sshd lint format test test-unit test-integration test-podman demo bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix src tests bench
 	$(VENV)/bin/ruff format src tests bench
 
-test: test-unit test-integration ## unit tests (no engine), then integration tests on a real engine
+test: test-unit test-integration test-podman ## unit tests (no engine), then integration tests on a real engine
 
 test-unit: install ## unit tests: no Docker Engine needed
 	@# pytest's exit 5 means it collected no test: a suite that ran nothing is a failure, said plainly
@@ -47,6 +47,14 @@ test-unit: install ## unit tests: no Docker Engine needed
 
 test-integration: install engine sshd ## integration tests against the real Engine (no mocks)
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no integration test was collected" >&2; exit $$rc; }
+
+test-podman: install engine ## the integration tests marked podman, against Podman's API (scripts/podman-engine)
+	@# The whole pytest process runs in Podman's network namespace: the ports Podman publishes are on that
+	@# namespace's loopback, 127.0.0.1 for the tests and for dkr's --wait. Podman goes down even on failure.
+	@dir=$$(mktemp -d /tmp/dkrpod-XXXXXX) && trap 'scripts/podman-engine down "$$dir"' EXIT && \
+	env=$$(scripts/podman-engine up "$$dir") && eval "$$env" && \
+	nsenter --net=/run/netns/$$NETNS env DOCKER_HOST=$$DOCKER_HOST $(PY) -m pytest -m podman tests/integration \
+	  $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no podman test was collected" >&2; exit $$rc; }
 
 demo: install engine ## the whole job end to end: build, run, wait, ps, fetch, stop, clean up
 	@scripts/demo

@@ -305,6 +305,10 @@ class PortInUse(RunFailure):
         self.by_container = by_container
 
 
+class InitUnavailable(RunFailure):
+    """`--init`: the Engine has no init binary to run (Podman's catatonit, Docker's docker-init)."""
+
+
 class PortUnavailable(RunFailure):
     """The Engine could not listen on `address` for another `reason` (the OS's words)."""
 

@@ -20,6 +20,7 @@ import docker
 import pytest
 
 from tests.integration.endpoints import Forwarder, TlsFiles, make_tls
+from tests.integration.podman import PodmanEngine
 from tests.integration.registry import Registry
 from tests.integration.support import (
     BUSYBOX,
@@ -234,3 +235,17 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 def tls_engine(tls_files: TlsFiles) -> Iterator[Forwarder]:
     with Forwarder(tls_files.server_context()) as fwd:
         yield fwd
+
+
+# --- Podman's Docker-compatible API beside the main Engine (scripts/podman-engine) --------------------------
+
+
+@pytest.fixture(scope="session")
+def podman_engine() -> Iterator[PodmanEngine]:
+    """Podman's API service for this run alone, beside the main Engine: `.url` (unix://…/podman.sock) and
+    `.netns` (the namespace its published ports live in). Its storage and namespace are removed at the end."""
+    engine = PodmanEngine()
+    try:
+        yield engine.start()
+    finally:
+        engine.stop()

@@ -106,6 +106,21 @@ class Case:
                     self.client.images.remove(ref, force=True)
 
 
+def on_podman(client: docker.DockerClient) -> bool:
+    """Whether the Engine is Podman's Docker-compatible API (`make test-podman`)."""
+    return any(c.get("Name") == "Podman Engine" for c in client.version().get("Components") or [])
+
+
+def familiar(tags: list[str]) -> list[str]:
+    """Image tags as docker shows them: Podman's API names every image in full (`docker.io/library/app:1`)."""
+    return sorted(tag.removeprefix("docker.io/").removeprefix("library/") for tag in tags)
+
+
+def label_instructions(steps: list[dict[str, Any]]) -> set[str]:
+    """The LABEL steps --label added, as `LABEL k=v`: Podman quotes them (`LABEL "k"="v"`), in its own order."""
+    return {s["instruction"].replace('"', "") for s in steps if s["instruction"].startswith("LABEL ")}
+
+
 def get(port: int, host: str = "127.0.0.1", tries: int = 1, path: str = "/") -> str:
     """GET `path` through the published port; `tries` > 1 retries while the server starts (no --wait)."""
     for attempt in range(tries):

@@ -89,6 +89,7 @@ def test_json_equals_docker(images: dict[str, str], extra: list[str]) -> None:
         assert row["CreatedSince"].endswith(" ago")
 
 
+@pytest.mark.podman
 def test_rows_per_tag_and_dangling(images: dict[str, str]) -> None:
     res = dkr("images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "-f", f"label={GROUP}")
     assert res.returncode == 0, res.stderr
@@ -103,6 +104,7 @@ def test_rows_per_tag_and_dangling(images: dict[str, str]) -> None:
     )
 
 
+@pytest.mark.podman
 @pytest.mark.parametrize("extra", [[], ["--no-trunc"], ["-a"]], ids=["short", "no-trunc", "all"])
 def test_quiet_equals_docker(images: dict[str, str], extra: list[str]) -> None:
     args = ["images", "-q", "-f", f"label={GROUP}", *extra]
@@ -113,6 +115,7 @@ def test_quiet_equals_docker(images: dict[str, str], extra: list[str]) -> None:
     assert Counter(ours.stdout.splitlines()) == Counter(docker_cli(*args).stdout.splitlines())
 
 
+@pytest.mark.podman
 def test_table_equals_docker(images: dict[str, str]) -> None:
     template = "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.Size}}\\t{{.CreatedAt}}"
     args = ["images", "--format", template, "-f", f"label={GROUP}"]
@@ -135,6 +138,7 @@ def test_default_table(images: dict[str, str]) -> None:
     assert row.split()[:3] == [REPO, "moving", images["tagged"].split(":")[1][:12]]
 
 
+@pytest.mark.podman
 def test_one_engine_request_per_listing(images: dict[str, str], tmp_path: Path) -> None:
     from tests.integration.proxy import CountingProxy
 

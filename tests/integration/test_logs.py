@@ -44,6 +44,7 @@ def paced(make_container: Any) -> Any:
     return ctr
 
 
+@pytest.mark.podman
 def test_stdout_and_stderr_stay_apart_like_docker(chatty: Any) -> None:
     ours = dkr_bytes("logs", chatty.name)
     theirs = docker_cli("logs", chatty.name)
@@ -53,6 +54,7 @@ def test_stdout_and_stderr_stay_apart_like_docker(chatty: Any) -> None:
     assert (ours.stdout, ours.stderr) == (theirs.stdout, theirs.stderr)
 
 
+@pytest.mark.podman
 @pytest.mark.parametrize(
     "args",
     [
@@ -71,6 +73,7 @@ def test_options_equal_docker(chatty: Any, args: list[str]) -> None:
     assert (ours.stdout, ours.stderr) == (theirs.stdout, theirs.stderr)
 
 
+@pytest.mark.podman
 def test_timestamps_prefix_every_line(chatty: Any) -> None:
     res = dkr("logs", "-t", chatty.name)
     lines = res.stdout.splitlines() + res.stderr.splitlines()
@@ -153,6 +156,7 @@ def _since(request_line: str) -> str:
     return urllib.parse.parse_qs(query)["since"][0]
 
 
+@pytest.mark.podman
 def test_tty_container_output_all_on_stdout(make_container: Any) -> None:
     ctr = make_container(["sh", "-c", "echo out; echo err >&2"], tty=True)
     ctr.wait(timeout=30)
@@ -182,6 +186,7 @@ def following(ctr: Any, first_line: str) -> Iterator[subprocess.Popen[str]]:
             proc.wait()
 
 
+@pytest.mark.podman
 def test_follow_streams_live_and_ends_when_the_container_exits(make_container: Any) -> None:
     ctr = make_container(["sh", "-c", "echo first; while [ ! -e /go ]; do sleep 0.1; done; echo second"])
     with following(ctr, "first\n") as proc:
@@ -217,6 +222,7 @@ def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, *nee
         assert needle in res.stderr
 
 
+@pytest.mark.podman
 def test_missing_container() -> None:
     res = dkr("logs", f"dkrtest-missing-{time.time_ns()}")
     assert_one_line_error(res, 1, "no such container")

@@ -78,6 +78,7 @@ def test_ps_json_equals_docker(mixed_containers: list[Any], docker_services: Any
         assert not diffs, diffs
 
 
+@pytest.mark.podman
 def test_ps_quiet_equals_docker(mixed_containers: list[Any]) -> None:
     ours = dkr("ps", "-a", "-q", "-f", LABEL_FILTER)
     theirs = docker_cli("ps", "-a", "-q", "-f", LABEL_FILTER)
@@ -120,6 +121,7 @@ def test_ps_table_merges_ipv4_ipv6_twins(make_container: Any) -> None:
         assert f":{host_port}->8080/tcp" in row
 
 
+@pytest.mark.podman
 def test_ps_last_n_includes_all_states(make_container: Any) -> None:
     newest = make_container("true", start=False)
     # filtered by this run's label: other processes may create containers at the same time
@@ -139,6 +141,7 @@ def test_ps_sees_compose_service(docker_services: Any) -> None:
     assert ports.startswith("127.0.0.1:") and ports.strip().endswith("->8080/tcp")
 
 
+@pytest.mark.podman
 def test_ps_one_engine_request_per_listing(make_container: Any, tmp_path: Any) -> None:
     """Count the Engine requests dkr sends by running it through a logging unix-socket proxy."""
     from tests.integration.proxy import CountingProxy

@@ -29,6 +29,7 @@ def assert_error_lines(res: subprocess.CompletedProcess[str], *needles: str) -> 
     return lines
 
 
+@pytest.mark.podman
 def test_removes_by_name_id_and_prefix_echoing_each(make_container: Any, client: docker.DockerClient) -> None:
     exited = make_container("true")
     exited.wait(timeout=30)
@@ -44,6 +45,7 @@ def test_removes_by_name_id_and_prefix_echoing_each(make_container: Any, client:
         assert gone(client, ref)
 
 
+@pytest.mark.podman
 def test_refuses_a_running_container_without_force(make_container: Any, client: docker.DockerClient) -> None:
     running = make_container()
     res = dkr("rm", running.name)
@@ -55,6 +57,7 @@ def test_refuses_a_running_container_without_force(make_container: Any, client: 
     assert running.status == "running"  # untouched
 
 
+@pytest.mark.podman
 def test_force_removes_running_containers(make_container: Any, client: docker.DockerClient) -> None:
     running = [make_container() for _ in range(4)]
     res = dkr("rm", "-f", *(c.name for c in running))
@@ -63,6 +66,7 @@ def test_force_removes_running_containers(make_container: Any, client: docker.Do
     assert all(gone(client, c.id) for c in running)
 
 
+@pytest.mark.podman
 def test_missing_among_present(make_container: Any, client: docker.DockerClient) -> None:
     first, last = make_container("true", start=False), make_container("true", start=False)
     missing = unique("missing")
@@ -87,6 +91,7 @@ def test_partial_failure_reports_each_failure(make_container: Any, client: docke
     assert gone(client, stopped.id)
 
 
+@pytest.mark.podman
 def test_force_with_a_missing_container_is_not_a_failure(
     make_container: Any, client: docker.DockerClient
 ) -> None:

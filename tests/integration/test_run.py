@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -24,6 +26,7 @@ from tests.integration.support import (
     dkr,
     free_port,
     get,
+    on_podman,
     side_by_side,
     unique,
 )
@@ -108,6 +111,7 @@ def test_bindings_equal_dockers_for_explicit_addresses(case: Case, base_image: s
     assert made["dkr"][0]["86/tcp"] == [{"HostIp": "127.0.0.1", "HostPort": f"{r2}-{r2 + 5}"}]
 
 
+@pytest.mark.podman
 def test_publishes_on_loopback_by_default_and_serves(case: Case, web_image: str) -> None:
     port = free_port()
     res = dkr("run", "-d", *case.args, "-p", f"{port}:80", web_image)
@@ -151,6 +155,7 @@ def test_all_interfaces_is_kept_and_noted(
     assert len(notes) == 1
 
 
+@pytest.mark.podman
 def test_hint_when_the_image_exposes_ports_and_none_is_published(case: Case, web_image: str) -> None:
     res = dkr("run", "-d", *case.args, web_image)
     assert res.returncode == 0, res.stderr
@@ -162,6 +167,7 @@ def test_hint_when_the_image_exposes_ports_and_none_is_published(case: Case, web
 # --- --wait ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.podman
 def test_wait_returns_once_the_late_server_answers(case: Case, web_image: str) -> None:
     port = free_port()
     res = dkr(
@@ -184,6 +190,7 @@ def test_wait_uses_the_healthcheck(case: Case, health_image: str) -> None:
     assert "ready: healthy after" in res.stderr
 
 
+@pytest.mark.podman
 @pytest.mark.parametrize("rm", [[], ["--rm"]], ids=["keep", "rm"])
 def test_wait_fails_when_the_container_exits(case: Case, web_image: str, rm: list[str]) -> None:
     res = dkr(
@@ -196,6 +203,7 @@ def test_wait_fails_when_the_container_exits(case: Case, web_image: str, rm: lis
     assert case.containers() == []
 
 
+@pytest.mark.podman
 def test_wait_times_out(case: Case, web_image: str) -> None:
     res = dkr(
         "run", "-d", "--wait", "--wait-timeout", "1.5", *case.args, "-p", "80", web_image,
@@ -219,6 +227,7 @@ def test_host_port_taken_by_a_process(case: Case, web_image: str, mode: list[str
     assert case.containers() == []
 
 
+@pytest.mark.podman
 def test_host_port_taken_by_a_container(case: Case, web_image: str) -> None:
     port = free_port()
     first = dkr("run", "-d", *case.args, "-p", f"{port}:80", web_image)
@@ -236,7 +245,15 @@ def test_name_in_use_names_the_holder(case: Case, make_container: Any, web_image
     assert case.containers() == []
 
 
-@pytest.mark.parametrize("mode", [["-d"], ["--rm"], []], ids=["detached", "foreground-rm", "foreground"])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        pytest.param(["-d"], id="detached"),
+        pytest.param(["--rm"], id="foreground-rm"),
+        # on Podman the foreground run's attach is refused first (it prepares the container's process then)
+        pytest.param([], id="foreground", marks=pytest.mark.podman),
+    ],
+)
 @pytest.mark.parametrize(
     ("command", "code", "needle"),
     [
@@ -255,6 +272,7 @@ def test_bad_command(
     assert case.containers() == []
 
 
+@pytest.mark.podman
 def test_pull_never_on_a_missing_image(case: Case) -> None:
     res = dkr("run", "--pull", "never", *case.args, f"dkrtest-missing-{SESSION}:1")
     assert_failed(res, 125, f"no such image locally: dkrtest-missing-{SESSION}:1")
@@ -296,6 +314,7 @@ def test_foreground_streams_and_returns_the_exit_code(case: Case, base_image: st
     assert case.containers() == []  # --rm: gone by the time dkr returns
 
 
+@pytest.mark.podman
 def test_everything_after_the_image_is_the_command(case: Case, base_image: str) -> None:
     res = dkr("run", "--rm", *case.args, base_image, "sh", "-c", 'echo "$0|$1|$*"', "a", "-b", "--c", "-d")
     assert (res.returncode, res.stdout) == (0, "a|-b|-b --c -d\n"), res.stderr
@@ -380,3 +399,17 @@ def test_dkr_and_docker_agree_on_the_exit_code(case: Case, base_image: str) -> N
             ["docker", "run", "--rm", *case.args, base_image, *command], capture_output=True, timeout=60
         )
         assert ours.returncode == theirs.returncode == code, ours.stderr
+
+
+@pytest.mark.podman
+def test_init_or_the_engines_reason_why_not(case: Case, client: docker.DockerClient, base_image: str) -> None:
+    """--init runs the Engine's init (Docker's docker-init, Podman's catatonit); an Engine without one says
+    so in its own words, with exit 125, not a "command not found" for the container's command."""
+    podman = on_podman(client)
+    has_init = Path("/usr/libexec/podman/catatonit").exists() if podman else bool(shutil.which("docker-init"))
+    res = dkr("run", "--rm", "--init", *case.args, base_image, "sh", "-c", "echo pid1=$(cat /proc/1/comm)")
+    if has_init:
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.strip() in ("pid1=catatonit", "pid1=docker-init", "pid1=tini")
+    else:
+        assert_failed(res, 125, "cannot run container with --init:", "catatonit" if podman else "docker-init")

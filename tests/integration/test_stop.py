@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from tests.integration.support import LABELS, dkr, unique
 
 TERM_AWARE = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.2; done"]
@@ -35,6 +37,7 @@ def test_stop_many_ignoring_sigterm_in_parallel(make_container: Any) -> None:
     assert elapsed < 8 * 2, f"stops did not run in parallel ({elapsed:.1f}s)"
 
 
+@pytest.mark.podman
 def test_stop_resolves_names_ids_and_prefixes(make_container: Any) -> None:
     by_name, by_id, by_prefix = (make_container(TERM_AWARE) for _ in range(3))
     args = [by_name.name, by_id.id, by_prefix.id[:10]]
@@ -48,6 +51,7 @@ def test_stop_resolves_names_ids_and_prefixes(make_container: Any) -> None:
     assert "was killed" not in res.stderr
 
 
+@pytest.mark.podman
 def test_partial_failure_stops_the_others_and_exits_1(make_container: Any) -> None:
     a, b = make_container(TERM_AWARE), make_container(TERM_AWARE)
     missing = unique("missing")
@@ -60,12 +64,14 @@ def test_partial_failure_stops_the_others_and_exits_1(make_container: Any) -> No
     assert not state(a)["Running"] and not state(b)["Running"]
 
 
+@pytest.mark.podman
 def test_stopping_a_stopped_container_succeeds(make_container: Any) -> None:
     c = make_container("true", start=False)
     res = dkr("stop", c.name)
     assert (res.returncode, res.stdout, res.stderr) == (0, f"{c.name}\n", "")
 
 
+@pytest.mark.podman
 def test_stop_with_a_signal(make_container: Any) -> None:
     c = make_container(["sh", "-c", "trap 'exit 7' USR1; while :; do sleep 0.2; done"])
     res = dkr("stop", "-s", "USR1", "-t", "10", c.name)
@@ -75,6 +81,7 @@ def test_stop_with_a_signal(make_container: Any) -> None:
     assert "was killed" not in res.stderr
 
 
+@pytest.mark.podman
 def test_stop_uses_the_containers_own_stop_timeout(client: Any, base_image: str) -> None:
     # StopTimeout is a create-time setting only the low-level API exposes
     name = unique("stoptimeout")
@@ -101,3 +108,14 @@ def test_stop_a_compose_service(docker_services: Any, client: Any) -> None:
         assert not state(web)["Running"]
     finally:
         web.start()
+
+
+@pytest.mark.podman
+def test_stop_without_t_lets_pid_1_handle_sigterm(make_container: Any) -> None:
+    """Without -t a PID 1 that handles SIGTERM exits by itself (its own code, not 137). Podman 4.3 records
+    StopTimeout 0 for a container created through its Docker API and would kill it at once: dkr gives it
+    Docker's 10 s (podman#19139)."""
+    ctr = make_container(["sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done"])
+    res = dkr("stop", ctr.name)
+    assert (res.returncode, res.stdout) == (0, f"{ctr.name}\n"), res.stderr
+    assert state(ctr)["ExitCode"] == 7

@@ -53,6 +53,8 @@ class FakeEngine:
         self.api_version = api_version
         #: False: answer like some other HTTP server (no Api-Version header, which dockerd always sends)
         self.is_engine = True
+        #: more headers on every answer: {"Libpod-Api-Version": "4.3.1"} answers as Podman's API does
+        self.headers: dict[str, str] = {}
         self.route("GET", r"/version", lambda m, p, b: (200, self.version_payload()))
         self.route("GET", r"/_ping", lambda m, p, b: (200, "OK"))
 
@@ -88,6 +90,8 @@ class FakeEngine:
                 self.send_header("Content-Type", "application/json")
                 if engine.is_engine:
                     self.send_header("Api-Version", engine.api_version)
+                for key, value in engine.headers.items():
+                    self.send_header(key, value)
                 length = payload.declared if isinstance(payload, Truncated) else len(data)
                 self.send_header("Content-Length", str(length))
                 self.end_headers()
@@ -102,6 +106,8 @@ class FakeEngine:
                 self.send_header("Content-Type", "application/json")
                 if engine.is_engine:
                     self.send_header("Api-Version", engine.api_version)
+                for key, value in engine.headers.items():
+                    self.send_header(key, value)
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 for item in items:

@@ -280,6 +280,32 @@ def test_stop_echoes_in_order_and_reports_each_failure(fake: FakeEngine) -> None
     assert res.err_lines == ["dkr: error: cannot stop 'missing': no such container: missing"]
 
 
+@pytest.mark.parametrize(
+    ("podman", "query"), [(True, "t=10"), (False, None)], ids=["podman-gives-10s", "docker-leaves-it"]
+)
+def test_stop_of_a_container_whose_stop_timeout_is_zero(
+    fake: FakeEngine, podman: bool, query: str | None
+) -> None:
+    """Podman 4.3 records StopTimeout 0 for a container created through its Docker API without one (recorded
+    inspect) and kills it at once on a stop without ?t=: dkr asks Podman for Docker's 10 s. On Docker a 0 is
+    the user's own --stop-timeout 0 and stays the Engine's business."""
+    inspect = json.loads((DATA / "podman_container_inspect.json").read_text())
+    assert inspect["Config"]["StopTimeout"] == 0
+    if podman:
+        fake.headers["Libpod-Api-Version"] = "4.3.1"
+    sent: list[str] = []
+
+    def stop(method: str, path: str, body: bytes) -> tuple[int, object]:
+        sent.append(path.partition("?")[2])
+        return 204, b""
+
+    fake.route("GET", r"/containers/[^/]+/json", lambda m, p, b: (200, inspect))
+    fake.route("POST", r"/containers/[^/]+/stop", stop)
+    res = run_dkr("stop", "web")
+    assert (res.code, res.out) == (0, "web\n"), res.err
+    assert sent == [query or ""]
+
+
 def test_stop_notes_containers_killed_after_the_timeout(fake: FakeEngine) -> None:
     state = {"stopped": False}
 
@@ -471,3 +497,16 @@ def test_a_signal_before_mains_handler_is_quiet(
     cli.run()
     assert exits == [code]
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_rm_of_a_running_container_on_podman_says_stop_it_first(fake: FakeEngine) -> None:
+    """Podman 4.3 refuses with 500 (Docker: 409) and its own words (seen in the Podman run of test_rm.py)."""
+    refusal = (
+        f"cannot remove container {'c' * 64} as it is running - running or paused containers cannot be "
+        "removed without force: container state improper"
+    )
+    fake.route("DELETE", r"/containers/[^/]+", lambda m, p, b: (500, {"message": refusal}))
+    running = {"Id": "c" * 64, "State": {"Running": True}, "Config": {}}
+    fake.route("GET", r"/containers/[^/]+/json", lambda m, p, b: (200, running))
+    res = run_dkr("rm", "web")
+    assert_one_line_error(res, ExitCode.FAILURE, "container is running: stop it first, or use -f to force it")

@@ -7,6 +7,11 @@ newline, which follows in the next fragment; long output is cut anywhere), `{"st
 the HTTP status (200) has long been sent. The builder echoes each step as `Step N/M : INSTRUCTION`, then
 ` ---> Using cache` for a cached layer, ` ---> Running in <container>` for a step that runs a container, and
 ` ---> <layer id>` when the step is done; everything else is the step's own output.
+
+Podman's builder (buildah, behind its Docker-compatible API) words it differently: `STEP N/M: INSTRUCTION`,
+`--> Using cache <full id>` for a cached step, `--> <11-character id>` when a step is done, `COMMIT <name>`
+before the last step's layer, the image's full id alone on a line at the end, and no `Running in` line: a
+RUN's output simply follows its STEP line. A failed RUN ends with `…: while running runtime: exit status N`.
 """
 
 from __future__ import annotations
@@ -36,13 +41,17 @@ FAILURE_WHOLE = 60
 FAILURE_HEAD = 20
 FAILURE_TAIL = 40
 
-_STEP = re.compile(r"^Step (\d+)/(\d+) : ?(.*)$")
+_STEP = re.compile(r"^(?:Step|STEP) (\d+)/(\d+) ?: ?(.*)$")  # Docker's `Step 1/2 : X`, Podman's `STEP 1/2: X`
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
+_PODMAN_LAYER = re.compile(r"^--> ([0-9a-f]{11,64})$")
+_PODMAN_CACHED = re.compile(r"^--> Using cache ([0-9a-f]{64})$")
+_PODMAN_COMMIT = re.compile(r"^COMMIT ?\S*$")
+_FULL_ID = re.compile(r"^[0-9a-f]{64}$")
 _RUNNING = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
 _REMOVING = re.compile(r"^Removing intermediate container ([0-9a-f]{12,64})$")
 _DONE = re.compile(r"^Successfully (built [0-9a-f]{12,64}|tagged \S+)$")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-_EXIT = re.compile(r"returned a non-zero code: (\d+)")
+_EXIT = re.compile(r"returned a non-zero code: (\d+)|while running runtime: exit status (\d+)")
 
 
 class LineBuffer:
@@ -109,6 +118,8 @@ class BuildLog:
         self.image_id = ""
         self.warnings: list[str] = []
         self.failure: BuildFailed | None = None
+        #: the stream is Podman's (`STEP N/M: …`)
+        self._podman = False
         #: the container a RUN step is running in right now (to remove it if the build is interrupted)
         self.running_container: str | None = None
 
@@ -171,6 +182,7 @@ class BuildLog:
                 self._finish(events)
                 index, total, instruction = int(step.group(1)), int(step.group(2)), step.group(3).strip()
                 self.total = max(self.total, total)
+                self._podman = line.startswith("STEP ")
                 self._current = _Running(index, total, instruction, self._clock())
                 events.append(StepStarted(index, total, instruction))
                 return
@@ -178,12 +190,21 @@ class BuildLog:
                 if cur:
                     cur.cached = True
                 return
+            cached = _PODMAN_CACHED.match(line) if self._podman else None
+            if cached:
+                if cur:
+                    cur.cached, cur.layer = True, cached.group(1)
+                return
+            if self._podman and (_PODMAN_COMMIT.match(line) or _FULL_ID.match(line)):
+                return  # Podman's own words: the commit of the last step, the image id at the end
             if line.strip() == "--->":
                 return  # `FROM scratch`: the builder's layer line with no layer to name
-            layer = _LAYER.match(line)
+            layer = (_PODMAN_LAYER if self._podman else _LAYER).match(line)
             if layer:
                 if cur:
-                    cur.layer = layer.group(1)
+                    # Podman names a cached layer in full, then again by 11 characters: keep the full id
+                    if not cur.layer.startswith(layer.group(1)):
+                        cur.layer = layer.group(1)
                     cur.ended = self._clock()
                 return
             if _DONE.match(line):
@@ -235,7 +256,7 @@ class BuildLog:
         exit_code = None
         if cur is not None and cur.keyword == "RUN":
             found = _EXIT.search(message)
-            exit_code = code if code is not None else int(found.group(1)) if found else None
+            exit_code = code if code is not None else int(found.group(1) or found.group(2)) if found else None
         last_layer = next((s.layer_id for s in reversed(self.steps) if s.layer_id), "")
         failure = BuildFailed(
             index=cur.index if cur else 0,

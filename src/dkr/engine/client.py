@@ -44,12 +44,21 @@ class Engine:
         self.endpoint = endpoint
         self._api: sdk.APIClient | None = None
         self._ssh: SshDialer | None = None
+        #: Podman's version when the Engine is Podman's Docker-compatible API (its GET /_ping says so in a
+        #: Libpod-Api-Version header), else "": set when the API version is negotiated, at no extra request
+        self._podman = ""
 
     @property
     def api(self) -> sdk.APIClient:
         if self._api is None:
             self._api = self._connect()
         return self._api
+
+    @property
+    def podman(self) -> str:
+        """Podman's version if the Engine is Podman (connects first if needed), else ""."""
+        _ = self.api
+        return self._podman
 
     def _tls(self) -> Any:
         tls = self.endpoint.tls
@@ -132,6 +141,7 @@ class Engine:
             raise self.unreachable(exc) from exc
         version = res.headers.get("Api-Version")
         if res.status_code == 200 and version:
+            self._podman = str(res.headers.get("Libpod-Api-Version") or "")
             return str(version)
         if "HTTP request to an HTTPS server" in res.text:
             # what dockerd (Go's net/http) answers a plain-HTTP request on its TLS port

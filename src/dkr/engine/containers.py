@@ -59,15 +59,18 @@ def _stop_one(engine: Engine, arg: str, timeout: int | None, signal: str | None)
             effective = timeout
             if effective is None:
                 effective = config.get("StopTimeout")
-            if effective is None:
+            if effective is None or (timeout is None and effective == 0 and engine.podman):
+                # Podman (4.3) records StopTimeout 0 for a container created through its Docker API without
+                # one, where Docker records none, and then kills at once (measured): dkr stop gives it the
+                # grace Docker gives, 10 s, and says so to Podman (README: Podman)
                 effective = ENGINE_DEFAULT_STOP_TIMEOUT
             deadline = None if effective < 0 else effective + STOP_DEADLINE_MARGIN
             if signal and sdk.version_lt(api.api_version, "1.42"):
                 killed = _stop_by_signal(engine, cid, running, signal, effective, deadline)
                 return StopResult(arg, killed_after_timeout=killed, timeout=effective)
             params: dict[str, Any] = {}
-            if timeout is not None:
-                params["t"] = timeout
+            if timeout is not None or engine.podman:
+                params["t"] = effective
             if signal:
                 params["signal"] = signal
             # The SDK's stop() caps its HTTP deadline at its own default; dkr sets one above the stop timeout,
@@ -198,7 +201,9 @@ def _remove_one(engine: Engine, arg: str, force: bool, volumes: bool) -> RemoveR
                 engine.api.remove_container(ref, v=volumes, force=force)
             except docker.errors.APIError as exc:
                 # The Engine's own wording changes between versions; dkr says the same thing on all of them.
-                state = _active_state(engine, ref) if exc.status_code == 409 and not force else None
+                # (Podman 4.3 answers 500 "…cannot be removed without force: container state improper".)
+                refused = exc.status_code == 409 or "container state improper" in str(exc.explanation)
+                state = _active_state(engine, ref) if refused and not force else None
                 if state is None:
                     raise
                 raise ContainerActive(ref, state) from exc

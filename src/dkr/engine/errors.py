@@ -30,6 +30,7 @@ from dkr.errors import (
     EngineLost,
     EngineTimeout,
     EngineUnreachable,
+    InitUnavailable,
     NameInUse,
     NoSuchContainer,
     NoSuchImage,
@@ -166,27 +167,50 @@ def as_docker_prints(message: str) -> str:
 
 
 #: The Engine's 404 sentences: "No such container: web", "No such image: app:1", "network x not found",
-#: "get x: no such volume" (moby errdefs, as the daemon words them).
-_NO_SUCH = (
-    (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer),
-    (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage),
-    (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork),
-    (re.compile(r"^node (\S+) not found", re.I), NoSuchNode),
-    (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
+#: "get x: no such volume" (moby errdefs, as the daemon words them). Podman (4.3) words the same 404s its
+#: own way; dkr says them in the daemon's words (the last item), so that dkr's errors read the same on both.
+_NO_SUCH: tuple[tuple[re.Pattern[str], type[NoSuchObject], str], ...] = (
+    (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer, ""),
+    (re.compile(r'no container with name or ID "([^"]+)" found'), NoSuchContainer, "no such container: {}"),
+    (
+        re.compile(r"container ([0-9a-f]{64}) does not exist in database"),
+        NoSuchContainer,
+        "no such container: {}",
+    ),
+    (
+        re.compile(r"failed to find image (\S+?): .*(?:no such image|image not known)", re.I),
+        NoSuchImage,
+        "no such image: {}",
+    ),
+    (re.compile(r"volume with name (\S+) not found"), NoSuchVolume, "get {}: no such volume"),
+    (
+        re.compile(r"unable to find network with name or ID (\S+?): network not found"),
+        NoSuchNetwork,
+        "network {} not found",
+    ),
+    (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage, ""),
+    (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork, ""),
+    (re.compile(r"^node (\S+) not found", re.I), NoSuchNode, ""),
+    (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume, ""),
 )
 
 
 def no_such(message: str, operation: str = "") -> NoSuchObject:
-    for pattern, cls in _NO_SUCH:
+    for pattern, cls, words in _NO_SUCH:
         found = pattern.search(message)
         if found:
-            return cls(found.group(1), message, operation)
+            ref = found.group(1)
+            return cls(ref, words.format(ref) if words else message, operation)
     return NoSuchObject("", message, operation)
+
+
+#: Podman (4.3) answers 500 about a container removed while it was being read (`run --rm` at its exit)
+_GONE = re.compile(r"does not exist in database: no such container$")
 
 
 def from_api_error(exc: docker.errors.APIError, operation: str = "") -> EngineError:
     message = api_message(exc)
-    if isinstance(exc, docker.errors.NotFound) or exc.status_code == 404:
+    if isinstance(exc, docker.errors.NotFound) or exc.status_code == 404 or _GONE.search(message):
         return no_such(message, operation)
     if exc.status_code == 409:
         return Conflict(message, operation)
@@ -288,12 +312,18 @@ _LISTEN = re.compile(r"listen (?:tcp|udp|sctp)[46]? (\S+): bind: (.+?)(?:$|: unk
 _ALLOCATED = re.compile(r"Bind for (\S+) failed: port is already allocated")
 _NAME_IN_USE = re.compile(r'container name "/?([^"]+)" is already in use by container "([0-9a-f]+)"')
 _NOT_FOUND = ("executable file not found", "no such file or directory", "system cannot find the file")
+#: `--init` without the Engine's init binary: Podman refuses the create ("container-init binary not found on
+#: the host: stat /usr/libexec/podman/catatonit: …"), Docker the start (`exec: "docker-init": executable file
+#: not found in $PATH`). Not the container's command: the Engine's own reason is the error.
+_INIT_MISSING = re.compile(r'container-init binary|exec: "docker-init"')
 
 
 def start_error(message: str, command: tuple[str, ...] = ()) -> RunFailure:
     """The error for a container that was created but did not start: docker/cli's toStatusError
     (cli/command/container/run.go) reads the Engine's message the same way: 127 when the command is not
     found, 126 when it cannot be invoked, else 125, naming the host port or the command."""
+    if _INIT_MISSING.search(message):
+        return InitUnavailable(message)
     exe = _EXEC.search(message)
     cmd = exe.group(1) if exe else (command[0] if command else "")
     if any(needle in message for needle in _NOT_FOUND):
@@ -319,7 +349,7 @@ def create_error(message: str, command: tuple[str, ...] = ()) -> RunFailure:
         name, holder = in_use.groups()
         return NameInUse(name, holder, message)
     failure = start_error(message, command)
-    if isinstance(failure, CommandNotFound | CommandNotInvokable):
+    if isinstance(failure, CommandNotFound | CommandNotInvokable | InitUnavailable):
         return failure
     return CreateFailed(message)
 

@@ -14,11 +14,17 @@ from dkr.models.layers import ImageLayers, Layer
 
 def image_layers(engine: Engine, image: str) -> ImageLayers:
     """GET /images/{image}/history (newest first from the Engine; returned oldest first), matched with the
-    steps of dkr's last build of this image when one is on record."""
+    steps of dkr's last build of this image when one is on record. (On Podman, and only there, a second
+    request, GET /images/{image}/json, for the image's id.)"""
     with engine.errors("read its layers"):
         payload: list[dict[str, Any]] = engine.api.history(image)
     layers = tuple(Layer.from_api(item) for item in reversed(payload))
     image_id = layers[-1].id if layers else ""
+    if engine.podman:
+        # Podman's history names the image that made each filesystem layer (its top entry: the last step
+        # that changed files, not the image asked about): the image's own id takes a second request
+        with engine.errors("read its layers"):
+            image_id = str(engine.api.inspect_image(image).get("Id") or image_id)
     return ImageLayers(image, image_id, layers, match_steps(layers, last_build(image_id)))
 
 

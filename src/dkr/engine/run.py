@@ -339,11 +339,30 @@ def start_container(engine: Engine, cid: str, spec: RunSpec) -> None:
         engine.api.start(cid)
 
 
+#: The runtime's words for a container process that could not be made (runc, crun).
+_RUNTIME_FAILED = ("OCI runtime", "runc create failed", "crun: ")
+
+
+@contextlib.contextmanager
+def _attaching(engine: Engine, command: tuple[str, ...]) -> Iterator[None]:
+    """An attach before start. Podman prepares a created container's process when a client attaches to it,
+    so a command that cannot run fails the attach, in the words a start would have used: the same error
+    (and exit code: 127, 126) as from the start."""
+    with engine.errors("attach to the container"):
+        try:
+            yield
+        except docker.errors.APIError as exc:
+            message = api_message(exc)
+            if any(words in message for words in _RUNTIME_FAILED):
+                raise start_error(message, command) from exc
+            raise
+
+
 class _Output:
     """The container's output stream, attached BEFORE start as docker run does, so no line is missed."""
 
-    def __init__(self, engine: Engine, cid: str) -> None:
-        with engine.errors("attach to the container"):
+    def __init__(self, engine: Engine, cid: str, command: tuple[str, ...] = ()) -> None:
+        with _attaching(engine, command):
             self._stream = engine.api.attach(
                 cid, stdout=True, stderr=True, stream=True, logs=False, demux=True
             )
@@ -367,8 +386,8 @@ class _LogTail:
     """Keeps the last lines of the container's output while --wait watches it (read from a stream attached
     before start, so the lines survive even if --rm removes the container when it exits)."""
 
-    def __init__(self, engine: Engine, cid: str, size: int = LOG_TAIL) -> None:
-        self._output = _Output(engine, cid)
+    def __init__(self, engine: Engine, cid: str, command: tuple[str, ...] = (), size: int = LOG_TAIL) -> None:
+        self._output = _Output(engine, cid, command)
         self._lines: collections.deque[str] = collections.deque(maxlen=size)
         self._partial = {1: "", 2: ""}
         self._decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
@@ -463,7 +482,7 @@ def run_detached(
             try:
                 cid = create_container(engine, spec, image, owned, notify=notify)
                 if wait_timeout is not None:
-                    tail = _LogTail(engine, cid)
+                    tail = _LogTail(engine, cid, spec.command)
                     # registered before start: the exit code is known even if --rm removes the container first
                     exit_waiter = _ExitWaiter(engine, cid, removed=False)
                 start_container(engine, cid, spec)
@@ -564,7 +583,8 @@ def wait_until_ready(
                 state = engine.api.inspect_container(container.id).get("State") or {}
         except NotFound:
             state = {"Running": False, "ExitCode": None}
-        health = (state.get("Health") or {}).get("Status")
+        # Podman reports {"Status": ""} for a container without a HEALTHCHECK where Docker has no Health
+        health = (state.get("Health") or {}).get("Status") or None
         if not state.get("Running"):
             code = state.get("ExitCode")
             if code is None and exit_waiter is not None:  # already removed (--rm): ask the waiter
@@ -649,7 +669,7 @@ class _Attached:
 
     def __init__(self, engine: Engine, cid: str, spec: RunSpec) -> None:
         params = {"stdin": int(spec.interactive), "stdout": 1, "stderr": 1, "stream": 1, "logs": 0}
-        with engine.errors("attach to the container"):
+        with _attaching(engine, spec.command):
             sock = sdk.hijacked(engine.api.attach_socket(cid, params=params))
         self.session = attach.Session(sock, tty=spec.tty)
 
@@ -691,7 +711,8 @@ def run_foreground(
     with Owned(engine, notify) as owned:  # until it runs: nothing is left behind on any way out
         try:
             cid = create_container(engine, spec, image, owned, attach=True, notify=notify)
-            output = _Attached(engine, cid, spec) if spec.interactive or spec.tty else _Output(engine, cid)
+            attached = spec.interactive or spec.tty
+            output = _Attached(engine, cid, spec) if attached else _Output(engine, cid, spec.command)
             waiter = _ExitWaiter(engine, cid, removed=spec.auto_remove)
             start_container(engine, cid, spec)
         except BaseException:

@@ -29,6 +29,7 @@ from dkr.errors import (
     ImageNotLocal,
     ImageRefused,
     ImageStillMissing,
+    InitUnavailable,
     NameInUse,
     NameTaken,
     NoSuchImage,
@@ -308,6 +309,14 @@ def _not_invokable(exc: CommandNotInvokable) -> Words:
         return f"cannot start container: {exc.engine_message}", None
     why = "it is a directory" if exc.is_directory else "permission denied: not an executable file"
     return f"command cannot be invoked: '{exc.command}' ({why})", None
+
+
+@_describes(InitUnavailable)
+def _init_unavailable(exc: InitUnavailable) -> Words:
+    return (
+        f"cannot run container with --init: {exc.engine_message}",
+        "The Engine has no init binary (Podman: install catatonit); run without --init (dkr up: --no-init).",
+    )
 
 
 @_describes(CreateFailed)

@@ -281,3 +281,24 @@ def test_cli_no_such_image(fake: FakeEngine) -> None:
 def test_usage_errors_before_any_engine_call(fake: FakeEngine, args: list[str], needle: str) -> None:
     assert_one_line_error(run_dkr("layers", *args), 2, needle, "dkr layers --help")
     assert fake.requests == []
+
+
+def test_cli_on_podman_names_the_image_not_its_top_history_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Podman 4.3's history (recorded) gives its top entry the id of the last image that changed files;
+    `layers` shows the image's own id, from its inspect (a second request, on Podman only)."""
+    history = json.loads((DATA / "podman_history.json").read_text())
+    inspect = json.loads((DATA / "podman_image_inspect.json").read_text())
+    assert history[0]["Id"] not in inspect["Id"]
+    with FakeEngine(tmp_path / "engine.sock") as engine:
+        engine.headers["Libpod-Api-Version"] = "4.3.1"
+        engine.route("GET", r"/images/[^/]+/history", lambda m, p, b: (200, history))
+        engine.route("GET", r"/images/[^/]+/json", lambda m, p, b: (200, inspect))
+        monkeypatch.setenv("DOCKER_HOST", engine.url)
+        monkeypatch.setenv("DKR_CACHE_DIR", str(tmp_path / "cache"))
+        res = run_dkr("layers", "dkrrec-app:1", "--format", "json")
+    assert res.code == 0, res.err
+    doc = json.loads(res.out)
+    assert doc["id"] == inspect["Id"]
+    assert [row["id"] for row in doc["layers"]] == [entry["Id"] for entry in reversed(history)]

@@ -248,3 +248,42 @@ def test_from_scratch_has_no_output() -> None:
     log, events = run(items)
     assert [e for e in events if isinstance(e, StepOutput)] == []
     assert log.steps[0].output == ()
+
+
+# --- Podman 4.3's builder (buildah), recorded by tests/unit/data/record_podman.py ----------------------------
+
+
+def test_podman_first_build() -> None:
+    log, events = run(recorded("podman_build_first"))
+    assert [(s.index, s.keyword, s.cached) for s in log.steps] == [
+        (1, "FROM", True), (2, "WORKDIR", False), (3, "COPY", False), (4, "RUN", False), (5, "COPY", False),
+        (6, "EXPOSE", False), (7, "CMD", False), (8, "LABEL", False),
+    ]  # fmt: skip
+    install = log.steps[3]
+    assert install.instruction == 'RUN echo "installing"; echo "a warning" >&2; cat deps.txt > /app/installed'
+    assert sorted(install.output) == ["a warning", "installing"]  # Podman sends stderr and stdout apart
+    assert all(s.output == () for s in log.steps if s.keyword != "RUN")  # no COMMIT, no bare id
+    assert all(len(s.layer_id) == 11 for s in log.steps[1:])
+    assert log.image_id.startswith("sha256:") and len(log.image_id) == 71
+    assert [type(e) for e in events].count(StepFinished) == 8
+
+
+def test_podman_rebuild_after_one_file_changed() -> None:
+    log, _ = run(recorded("podman_build_rebuild"))
+    assert [(s.index, s.cached) for s in log.steps] == [
+        (1, True), (2, True), (3, True), (4, True), (5, False), (6, False), (7, False), (8, False)
+    ]  # fmt: skip
+    assert all(len(s.layer_id) == 64 for s in log.steps[1:4])  # `--> Using cache <full id>` kept whole
+    assert log.steps[4].instruction == "COPY . /app"
+    assert log.total == 8
+
+
+def test_podman_run_failure() -> None:
+    log, events = run(recorded("podman_build_run_fails"))
+    failure = events[-1]
+    assert isinstance(failure, BuildFailed)
+    assert (failure.index, failure.total, failure.exit_code) == (2, 3, 3)
+    assert failure.instruction == "RUN echo 'compiling'; echo 'error: missing thing' >&2; exit 3"
+    assert set(failure.tail) == {"compiling", "error: missing thing"}
+    assert "exit status 3" in failure.message
+    assert len(log.steps) == 1

@@ -3,13 +3,20 @@ toStatusError), and their words (dkr.render.errors); messages recorded from Engi
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
+from typing import Any
 
-from dkr.engine.errors import create_error, no_such, start_error
+import docker.errors
+import pytest
+import requests
+
+from dkr.engine.errors import create_error, from_api_error, no_such, start_error
 from dkr.errors import (
     CommandNotInvokable,
     CreateFailed,
     ExitCode,
+    InitUnavailable,
     NameInUse,
     NoSuchContainer,
     NoSuchImage,
@@ -18,6 +25,8 @@ from dkr.errors import (
     NoSuchVolume,
 )
 from dkr.render.errors import describe
+
+DATA = Path(__file__).parents[1] / "data"
 
 # --- Engine errors -> exit codes (docker/cli toStatusError) ----------------------------------------
 
@@ -127,9 +136,86 @@ def test_create_error_other() -> None:
         pytest.param("network front not found", NoSuchNetwork, "front", id="network"),
         pytest.param("get data: no such volume", NoSuchVolume, "data", id="volume"),
         pytest.param("page not found", NoSuchObject, "", id="other"),
+        # Podman 4.3's words for the same 404s (GET …/json and …/history of a missing object)
+        pytest.param(
+            'no container with name or ID "web" found: no such container',
+            NoSuchContainer,
+            "web",
+            id="podman-container",
+        ),
+        pytest.param(
+            "failed to find image app:1: docker.io/library/app:1: No such image",
+            NoSuchImage,
+            "app:1",
+            id="podman-image",
+        ),
+        pytest.param(
+            "failed to find image docker.io/library/app:1: docker.io/library/app:1: image not known",
+            NoSuchImage,
+            "docker.io/library/app:1",
+            id="podman-image-history",
+        ),
+        pytest.param(
+            "volume with name data not found: no such volume", NoSuchVolume, "data", id="podman-volume"
+        ),
+        pytest.param(
+            f"container {'c' * 64} does not exist in database: no such container",
+            NoSuchContainer,
+            "c" * 64,
+            id="podman-removed-meanwhile",
+        ),
+        pytest.param(
+            "unable to find network with name or ID front: network not found",
+            NoSuchNetwork,
+            "front",
+            id="podman-network",
+        ),
     ],
 )
 def test_no_such_names_the_kind_and_the_reference(message: str, cls: type, ref: str) -> None:
     err = no_such(message)
     assert type(err) is cls and err.ref == ref
-    assert describe(err)[0] == message
+    daemons_words = {
+        NoSuchContainer: f"no such container: {ref}",
+        NoSuchImage: f"no such image: {ref}",
+        NoSuchVolume: f"get {ref}: no such volume",
+        NoSuchNetwork: f"network {ref} not found",
+        NoSuchObject: message,
+    }[cls]
+    assert describe(err)[0] == daemons_words  # Podman's words are said in the daemon's
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(
+            create_error,
+            json.loads((DATA / "podman_init_refused.json").read_text())["body"]["message"],
+            id="podman-without-catatonit",
+        ),
+        pytest.param(
+            start_error,
+            "failed to create shim: OCI runtime create failed: runc create failed: unable to start container "
+            'process: exec: "docker-init": executable file not found in $PATH: unknown',
+            id="docker-without-docker-init",
+        ),
+    ],
+)
+def test_init_binary_missing_is_the_engines_reason_not_the_command(make: Any, message: str) -> None:
+    """`run --init` on an Engine without its init binary (recorded from Podman 4.3): not "command not found"
+    (exit 127) for the container's command, but the Engine's own reason (125) and what to do."""
+    err = make(message, ("echo", "hi"))
+    assert isinstance(err, InitUnavailable)
+    line, hint = describe(err)
+    assert (err.exit_code, line) == (125, f"cannot run container with --init: {message}")
+    assert hint is not None and "--init" in hint
+
+
+def test_podmans_500_about_a_container_removed_meanwhile_is_no_such_container() -> None:
+    """`run --rm -d --wait` on Podman 4.3: the container exits and is removed while dkr inspects it, and
+    Podman answers 500, not 404 (seen in test_run.py::test_wait_fails_when_the_container_exits[rm])."""
+    response = requests.Response()
+    response.status_code = 500
+    message = f"container {'c' * 64} does not exist in database: no such container"
+    err = from_api_error(docker.errors.APIError("500 Server Error", response, explanation=message))
+    assert isinstance(err, NoSuchContainer)

@@ -17,6 +17,7 @@ import pytest
 
 from dkr.engine import run as core
 from dkr.engine.client import Engine
+from dkr.errors import CommandNotFound, EngineError
 from dkr.hosts import Endpoint
 from dkr.models.run import ImageInfo, PublishedPort, RunResult
 from tests.unit.fake_engine import FakeEngine
@@ -260,3 +261,48 @@ def test_image_info_from_a_recorded_inspect() -> None:
     assert set(info.exposed) == {"80/tcp", "443/tcp", "53/udp"}
     no_check = {"Id": "sha256:2", "Config": {"Healthcheck": {"Test": ["NONE"]}}}
     assert ImageInfo.from_api("x", no_check).healthcheck is False
+
+
+def test_podmans_empty_health_status_means_no_healthcheck(
+    server: Any, fake_engine: Callable[[FakeAPI], Engine]
+) -> None:
+    """Podman 4.3 reports Health {"Status": ""} for a container without a HEALTHCHECK (recorded): --wait
+    probes its ports, as for Docker's absent Health, instead of waiting for a health that never comes."""
+    podman = json.loads((DATA / "podman_container_inspect.json").read_text())
+    assert podman["State"]["Health"]["Status"] == ""
+    srv = server("quiet")
+    ready = core.wait_until_ready(
+        fake_engine(FakeAPI([podman["State"]])), result(PublishedPort(80, "tcp", "127.0.0.1", srv.port)), 5
+    )
+    assert ready.how == "ports"
+
+
+PODMAN_ATTACH_REFUSED = (
+    "preparing container " + "e" * 64 + " for attach: runc: runc create failed: unable to start container "
+    'process: exec: "no-such-command": executable file not found in $PATH: OCI runtime attempted to invoke a '
+    "command that was not found"
+)  # Podman 4.3's answer to an attach before start (test_run.py::test_bad_command, run on Podman)
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        pytest.param(PODMAN_ATTACH_REFUSED, CommandNotFound, id="podman-prepares-at-attach"),
+        pytest.param("attach failed: the Engine broke", EngineError, id="other-refusal"),
+    ],
+)
+def test_an_attach_refused_by_the_runtime_is_the_start_error(
+    tmp_path: Path, message: str, error: type[Exception]
+) -> None:
+    """Podman makes a created container's process when a client attaches to it (docker run attaches before it
+    starts): a command that cannot run fails the attach, and dkr reports it as docker reports the start's."""
+    with FakeEngine(tmp_path / "engine.sock") as fake:
+        inspect = {**CONTAINER, "Config": {**CONTAINER["Config"], "Tty": False}}
+        fake.route("GET", r"/containers/[^/]+/json", lambda *_a: (200, inspect))  # the SDK asks about a TTY
+        fake.route("POST", r"/containers/[^/]+/attach", lambda *_a: (500, {"message": message}))
+        engine = Engine(Endpoint(fake.url, "default"))
+        with pytest.raises(error) as err:
+            core._Output(engine, "e" * 64, ("no-such-command",))
+    assert message in str(err.value) or getattr(err.value, "engine_message", "") == message
+    if error is CommandNotFound:
+        assert err.value.exit_code == 127 and err.value.command == "no-such-command"  # type: ignore[attr-defined]
