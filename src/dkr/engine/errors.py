@@ -35,6 +35,7 @@ from dkr.errors import (
     NoSuchImage,
     NoSuchNetwork,
     NoSuchObject,
+    NoSuchService,
     NoSuchVolume,
     PortInUse,
     PortUnavailable,
@@ -159,6 +160,7 @@ _NO_SUCH = (
     (re.compile(r"no such container: ?(\S+)", re.I), NoSuchContainer),
     (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage),
     (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork),
+    (re.compile(r"service (\S+) not found", re.I), NoSuchService),
     (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
 )
 

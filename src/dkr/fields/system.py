@@ -150,7 +150,7 @@ def volume_fields(v: Volume) -> dict[str, str]:
 _RFC3339 = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-def _parse_time(text: str) -> tuple[float, str] | None:
+def parse_time(text: str) -> tuple[float, str] | None:
     """An RFC 3339 time -> (Unix seconds, Go's time.Time.String() of it)."""
     m = _RFC3339.match(text)
     if not m:
@@ -164,12 +164,12 @@ def _parse_time(text: str) -> tuple[float, str] | None:
 
 
 def _since(text: str | None, now: float) -> str:
-    parsed = _parse_time(text or "")
+    parsed = parse_time(text or "")
     return "" if parsed is None else human_duration(now - parsed[0]) + " ago"
 
 
 def _go_string(text: str | None) -> str:
-    parsed = _parse_time(text or "")
+    parsed = parse_time(text or "")
     return "" if parsed is None else parsed[1]
 
 
@@ -177,7 +177,7 @@ def sort_build_cache(records: tuple[BuildCacheRecord, ...]) -> list[BuildCacheRe
     """docker's order: never used first, then least recently used; ties by id."""
 
     def key(bc: BuildCacheRecord) -> tuple[int, float, str]:
-        parsed = _parse_time(bc.last_used_at or "")
+        parsed = parse_time(bc.last_used_at or "")
         return (0, 0.0, bc.id) if parsed is None else (1, parsed[0], bc.id)
 
     return sorted(records, key=key)

@@ -222,6 +222,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "system": [],
     "volume": [],
     "network": [],
+    "service": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -295,6 +296,16 @@ NETWORK_WORDS = [
     "--internal", "--attachable", "--ipv6", "--subnet", "10.9.0.0/24", "--gateway", "10.9.0.1", "--alias", "db",
     "appnet",
 ]  # fmt: skip
+#: `dkr service`'s subcommands, flags and values
+SERVICE_WORDS = [
+    "create", "ls", "ps", "inspect", "logs", "scale", "update", "rollback", "rm", "-q", "-d", "--wait",
+    "--wait-timeout", "1", "--name", "web", "--replicas", "2", "--mode", "global", "-p", "mode=host,target=80",
+    "8080:80", "-e", "A=1", "-l", "a=b", "--constraint", "node.role==manager", "--network", "net",
+    "--mount", "type=tmpfs,dst=/t", "--update-delay", "1s", "--update-failure-action", "rollback",
+    "--rollback-parallelism", "0", "--stop-grace-period", "1s", "--health-cmd", "true", "--endpoint-mode",
+    "dnsrr", "--with-registry-auth", "--image", "img", "--env-add", "B=2", "--publish-rm", "80", "--force",
+    "web=3", "-f", "name=web", "--format", "json", "--no-trunc", "-n", "5", "-t", "img", "web",
+]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
@@ -348,6 +359,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     ),
     "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
     "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
+    "service": st.lists(st.one_of(st.sampled_from(SERVICE_WORDS), value), max_size=6),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),
