@@ -30,6 +30,7 @@ from tests.integration.support import (
     build_labelled,
     unique,
 )
+from tests.integration.swarm import swarm, swarm_image  # noqa: F401 (fixtures: pytest finds them here)
 
 
 @pytest.fixture(scope="session")
