@@ -127,8 +127,8 @@ def assess(
                 if p.mode == "host" and p.protocol == "tcp" and (host, p.published) not in answering
             ]
             silent += [f"{h}:{port} (ingress)" for h, port in ingress if (h, port) not in answering]
-            if silent:
-                waiting = "port " + ", ".join(silent) + " to answer"
+            if silent:  # a host-mode port is listed once per address family: named once
+                waiting = "port " + ", ".join(dict.fromkeys(silent)) + " to answer"
         if not waiting:
             running += 1
         # a pending task says why in its message ("no suitable node (...)"): an error of sorts

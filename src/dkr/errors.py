@@ -438,7 +438,7 @@ class ServiceNotReady(DkrError):
 
     def __init__(
         self, service: str, why: str, *, task: str = "", node: str = "", state: str = "", error: str = "",
-        waiting_for: str = "", timeout: float = 0.0, running: int = 0, wanted: int = 0,
+        waiting_for: str = "", timeout: float = 0.0, running: int = 0, wanted: int = 0, removed: bool = False,
     ) -> None:  # fmt: skip
         super().__init__()
         self.service = service
@@ -451,6 +451,14 @@ class ServiceNotReady(DkrError):
         self.timeout = timeout
         self.running = running
         self.wanted = wanted
+        #: dkr removed the service it had just created (create --wait leaves nothing behind)
+        self.removed = removed
+
+    def after_removal(self) -> ServiceNotReady:
+        """The same failure, once dkr has removed the service it created."""
+        copy = self.with_exit_code(self.exit_code)
+        copy.removed = True
+        return copy
 
 
 # --- builds ---------------------------------------------------------------------------------------------

@@ -184,10 +184,22 @@ def create(
     from dkr.render.services import port_note, warnings
 
     changed = create_service(engine, body, with_registry_auth)
-    render.result(changed.id)
     warnings(changed.warnings)
     port_note(published_port_note(body["EndpointSpec"].get("Ports") or ()))
-    _wait(engine, changed, timeout, quiet)
+    if timeout is None:
+        render.result(changed.id)
+        return
+    from dkr.engine.services import remove_services
+    from dkr.errors import ServiceNotReady
+
+    try:
+        _wait(engine, changed, timeout, quiet)
+    except ServiceNotReady as exc:
+        # nothing left behind: the service is handed over (its id printed) only once it is ready
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        raise exc.after_removal() from None
+    render.result(changed.id)
 
 
 def ls(

@@ -371,6 +371,8 @@ def _not_ready(exc: NotReady) -> Words:
 def _service_not_ready(exc: ServiceNotReady) -> Words:
     where = f" on node {exc.node}" if exc.node else ""
     hint = f"dkr service ps {exc.service} lists its tasks; dkr service logs {exc.service} shows their output."
+    if exc.removed:
+        hint = "dkr removed the service it created; with -d it is kept for dkr service ps."
     if exc.why == "timeout":
         if not exc.task:
             line = f"service {exc.service} was not ready after {exc.timeout:g}s: no task was scheduled"
