@@ -228,3 +228,27 @@ def test_rm_inspect_and_the_engines_refusals(swarm: SwarmCluster, swarm_image: s
     assert worker.returncode == 1
     assert worker.stderr.startswith("dkr: error: ") and "not a swarm manager" in worker.stderr
     assert len(worker.stderr.splitlines()) <= 2
+
+
+def test_ctrl_c_during_the_wait_removes_the_service(swarm: SwarmCluster, swarm_image: str) -> None:
+    import signal
+    import sys
+
+    name = unique("interrupted")
+    with removed_after(swarm, name):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dkr", "-H", swarm.manager_url, "service", "create", "--name", name,
+             "-p", "mode=host,target=81", *COMMON, "--wait", "--wait-timeout", "60", swarm_image, "sleep", "600"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        api = swarm.client("manager")
+        for _ in range(300):  # until the service exists, then while dkr waits on it
+            if api.services.list(filters={"name": name}):
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert out == ""
+        assert f"interrupted: removed service {name}" in err
+        assert api.services.list(filters={"name": name}) == []

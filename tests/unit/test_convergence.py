@@ -119,3 +119,13 @@ def test_a_global_service_wants_what_the_manager_says() -> None:
     tasks = [task("a", 0, "m", "running"), task("b", 0, "w", "running")]
     progress = assess(glob, tasks, NODES, set(), set())
     assert progress.done and progress.lines[0].name == "g.m"
+
+
+def test_a_port_listed_per_address_family_is_named_once() -> None:
+    both = Task.from_api({
+        "ID": "a", "ServiceID": "s", "Slot": 1, "NodeID": "m", "DesiredState": "running",
+        "Status": {"State": "running", "PortStatus": {"Ports": [{**HOST_80, "PublishedPort": 30001}] * 2}},
+    })  # fmt: skip
+    assert probe_targets(svc(replicas=1), [both], NODES) == [("10.0.0.2", 30001)]
+    line = assess(svc(replicas=1), [both], NODES, set(), set()).blocking()
+    assert line is not None and line.waiting_for == "port 10.0.0.2:30001 to answer"

@@ -192,13 +192,19 @@ def create(
     from dkr.engine.services import remove_services
     from dkr.errors import ServiceNotReady
 
+    # nothing left behind: the service is handed over (its id printed) only once it is ready; a failed wait,
+    # Ctrl-C or SIGTERM during it removes the service
     try:
         _wait(engine, changed, timeout, quiet)
     except ServiceNotReady as exc:
-        # nothing left behind: the service is handed over (its id printed) only once it is ready
         with engine.best_effort():
             list(remove_services(engine, [changed.id]))
         raise exc.after_removal() from None
+    except KeyboardInterrupt:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        render.note(f"interrupted: removed service {changed.name}")
+        raise
     render.result(changed.id)
 
 

@@ -132,7 +132,7 @@ class WaitView:
                 table.add_column(col)
             for line in progress.lines:
                 table.add_row(line.name, line.node, line.state, line.waiting_for or "ready")
-            self._live.update(table)
+            self._live.update(table, refresh=True)
             return
         for line in progress.lines:
             text = _describe(line)
