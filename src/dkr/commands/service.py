@@ -248,7 +248,7 @@ def ps(
 ) -> None:
     """List the tasks of one or more services: each task's node, desired and current state, and error."""
     from dkr.cli import state
-    from dkr.fields.services import TASK_COLUMNS
+    from dkr.fields.swarm import TASK_COLUMNS
     from dkr.options.filters import parse_filters
     from dkr.options.formats import parse_format
 

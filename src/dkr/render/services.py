@@ -12,13 +12,13 @@ from dkr import render
 from dkr.convergence import Progress, TaskLine
 from dkr.fields.services import (
     SERVICE_HEADERS,
-    TASK_HEADERS,
     log_prefix,
     parse_log_details,
     service_fields,
     sorted_services,
     task_rows,
 )
+from dkr.fields.swarm import TASK_HEADERS, TASK_TABLE
 from dkr.models.output import OutputFormat
 from dkr.models.services import Node, Service, Task
 from dkr.render.listing import render_listing
@@ -63,8 +63,7 @@ def render_tasks(
     if quiet:
         render.results(row["ID"] for row in rows)
         return
-    columns = ("ID", "Name", "Image", "Node", "DesiredState", "CurrentState", "Error", "Ports")
-    render_listing([(row, {}) for row in rows], fmt, TASK_HEADERS, columns, TASK_FITS)
+    render_listing([(row, {}) for row in rows], fmt, TASK_HEADERS, TASK_TABLE, TASK_FITS)
 
 
 def port_note(ports: Iterable[Mapping[str, Any]]) -> None:
