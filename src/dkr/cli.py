@@ -262,6 +262,7 @@ COMMANDS: dict[str, str] = {
     "rm": "Remove one or more containers, all at once.",
     "rmi": "Remove one or more images, all at once.",
     "run": "Run a command in a new container.",
+    "service": "Manage Swarm services: create, ls, ps, inspect, logs, scale, update, rollback, rm.",
     "start": "Start one or more stopped containers.",
     "stats": "Display a snapshot of containers' resource usage statistics.",
     "stop": "Stop one or more running containers, all at once.",

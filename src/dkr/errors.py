@@ -236,6 +236,10 @@ class NoSuchVolume(NoSuchObject):
     kind = "volume"
 
 
+class NoSuchService(NoSuchObject):
+    kind = "service"
+
+
 #: any "no such ..." (the Engine's 404)
 NotFound = NoSuchObject
 
@@ -437,6 +441,37 @@ class NotReady(EngineFailure):
             self.container, self.why, logs=self.logs, exit_code=self.container_exit_code,
             timeout=self.timeout, health=self.health, pending=self.pending, removed=True,
         )  # fmt: skip
+
+
+class ServiceNotReady(DkrError):
+    """`dkr service create|update|scale --wait`: the service did not become ready. `why` is "failed" (a
+    task failed or was rejected, or the update paused or rolled back) or "timeout"; `task`, `node`, `state`
+    and `error` name the task that failed, or the first one still not ready at the timeout, and what it
+    waited for (`waiting_for`)."""
+
+    def __init__(
+        self, service: str, why: str, *, task: str = "", node: str = "", state: str = "", error: str = "",
+        waiting_for: str = "", timeout: float = 0.0, running: int = 0, wanted: int = 0, removed: bool = False,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.service = service
+        self.why = why
+        self.task = task
+        self.node = node
+        self.state = state
+        self.error = error
+        self.waiting_for = waiting_for
+        self.timeout = timeout
+        self.running = running
+        self.wanted = wanted
+        #: dkr removed the service it had just created (create --wait leaves nothing behind)
+        self.removed = removed
+
+    def after_removal(self) -> ServiceNotReady:
+        """The same failure, once dkr has removed the service it created."""
+        copy = self.with_exit_code(self.exit_code)
+        copy.removed = True
+        return copy
 
 
 # --- builds ---------------------------------------------------------------------------------------------

@@ -300,10 +300,10 @@ def open_logs(
             params["until"] = until
         # with -f a quiet container is not a timeout
         res = sdk.get_stream(api, "/containers/{0}/logs", info["Id"], params=params, no_deadline=follow)
-    return _read_logs(engine, res, tty)
+    return read_logs(engine, res, tty)
 
 
-def _read_logs(engine: Engine, res: requests.Response, tty: bool) -> Iterator[LogBatch]:
+def read_logs(engine: Engine, res: requests.Response, tty: bool) -> Iterator[LogBatch]:
     demux = None if tty else Demuxer()
     try:
         with engine.errors("read the log stream"):

@@ -37,6 +37,7 @@ from dkr.errors import (
     NoSuchNetwork,
     NoSuchNode,
     NoSuchObject,
+    NoSuchService,
     NoSuchVolume,
     PortInUse,
     PortUnavailable,
@@ -190,6 +191,7 @@ _NO_SUCH: tuple[tuple[re.Pattern[str], type[NoSuchObject], str], ...] = (
     ),
     (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage, ""),
     (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork, ""),
+    (re.compile(r"service (\S+) not found", re.I), NoSuchService, ""),
     (re.compile(r"^node (\S+) not found", re.I), NoSuchNode, ""),
     (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume, ""),
 )

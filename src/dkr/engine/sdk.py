@@ -243,3 +243,29 @@ def put_archive(api: docker.APIClient, container: str, path: str, data: Any, cop
         api._url("/containers/{0}/archive", container), params=params, data=data
     )
     api._raise_for_status(res)
+
+
+def post_json(
+    api: docker.APIClient,
+    path: str,
+    *args: str,
+    body: dict[str, Any],
+    params: dict[str, Any] | None = None,
+    registry_auth: bool = False,
+) -> dict[str, Any]:
+    """POST a JSON body to `path` and return the JSON answer; `registry_auth` sends the docker config's
+    credentials for the image's registry (X-Registry-Auth), as `docker service create --with-registry-auth`
+    does."""
+    headers: dict[str, str] = {}
+    image = ((body.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image")
+    if registry_auth and image:
+        from docker import auth
+
+        registry, _ = auth.resolve_repository_name(image)
+        header = auth.get_config_header(api, registry)
+        if header:
+            headers["X-Registry-Auth"] = header
+    res = api._post_json(api._url(path, *args), data=body, params=params, headers=headers)
+    api._raise_for_status(res)
+    answer: dict[str, Any] = res.json() if res.content else {}
+    return answer

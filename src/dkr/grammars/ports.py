@@ -7,7 +7,9 @@ No I/O and standard library only.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from dkr.errors import UsageError, printable
 from dkr.models.run import PortMapping
@@ -368,3 +370,82 @@ def is_unspecified(ip: str) -> bool:
 
 def on_all_interfaces(mappings: Iterable[PortMapping]) -> tuple[PortMapping, ...]:
     return tuple(m for m in mappings if is_unspecified(m.host_ip))
+
+
+# --- docker service's --publish (docker/cli opts.PortOpt) ---------------------------------------------------
+
+#: swarm's publish modes (swarm.PortConfigPublishMode)
+PUBLISH_MODES = ("ingress", "host")
+#: PortOpt's test for the long form: Go's `\w+=\w+(,\w+=\w+)*` found anywhere in the value (MatchString)
+_LONG_SYNTAX = re.compile(r"[0-9A-Za-z_]+=[0-9A-Za-z_]+")
+
+
+def _parse_uint16(text: str) -> int:
+    """Go's strconv.ParseUint(text, 10, 16): ASCII digits only. ValueError with strconv's words."""
+    if not text or not all("0" <= ch <= "9" for ch in text):
+        raise ValueError(f'strconv.ParseUint: parsing "{text}": invalid syntax')
+    value = int(text)
+    if value > 65535:
+        raise ValueError(f'strconv.ParseUint: parsing "{text}": value out of range')
+    return value
+
+
+def _service_port_error(spec: str, why: str, command: str) -> UsageError:
+    return UsageError(f"invalid argument '{printable(spec)}' for -p/--publish: {printable(why)}", command)
+
+
+def parse_service_publish(spec: str, command: str = "service create") -> list[dict[str, Any]]:
+    """One `docker service create -p` value as docker/cli's PortOpt.Set reads it -> the Engine API's
+    PortConfig objects (`{"Protocol", "TargetPort", "PublishedPort", "PublishMode"}`).
+
+    The long form (`mode=host,target=80,published=8080,protocol=udp`) is a CSV record whose fields are
+    lower-cased whole, as docker does; the short form is the `-p` grammar, without an IP (swarm publishes on
+    every interface: `hostip is not supported`), always in ingress mode, a host range giving one port each.
+    UsageError (exit 2) with docker's reason."""
+    if _LONG_SYNTAX.search(spec):
+        from dkr.grammars.mounts import GoCsvError, go_csv_record
+
+        try:
+            fields = go_csv_record(spec)
+        except GoCsvError as exc:
+            raise _service_port_error(spec, str(exc), command) from None
+        config: dict[str, Any] = {"Protocol": "", "TargetPort": 0, "PublishedPort": 0, "PublishMode": ""}
+        for item in fields:
+            key, sep, value = item.lower().partition("=")
+            if not sep or key == "":
+                raise _service_port_error(spec, f"invalid field {item}", command)
+            try:
+                if key == "protocol":
+                    if value not in PROTOCOLS:
+                        raise ValueError(f"invalid protocol value {value}")
+                    config["Protocol"] = value
+                elif key == "mode":
+                    if value not in PUBLISH_MODES:
+                        raise ValueError(f"invalid publish mode value {value}")
+                    config["PublishMode"] = value
+                elif key == "target":
+                    config["TargetPort"] = _parse_uint16(value)
+                elif key == "published":
+                    config["PublishedPort"] = _parse_uint16(value)
+                else:
+                    raise ValueError(f"invalid field key {key}")
+            except ValueError as exc:
+                raise _service_port_error(spec, str(exc), command) from None
+        if config["TargetPort"] == 0:
+            raise _service_port_error(spec, 'missing mandatory field "target"', command)
+        config["PublishMode"] = config["PublishMode"] or "ingress"
+        config["Protocol"] = config["Protocol"] or "tcp"
+        return [config]
+    out: list[dict[str, Any]] = []
+    for mapping in parse_port_spec(spec, command):
+        if mapping.host_ip:
+            raise _service_port_error(spec, "hostip is not supported", command)
+        first, last = (0, 0)
+        if mapping.host_port:
+            first, last = parse_port_range(mapping.host_port)
+        for published in range(first, last + 1):
+            out.append(
+                {"Protocol": mapping.proto, "TargetPort": mapping.container_port,
+                 "PublishedPort": published, "PublishMode": "ingress"}
+            )  # fmt: skip
+    return out

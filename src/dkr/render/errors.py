@@ -41,6 +41,7 @@ from dkr.errors import (
     PortUnavailable,
     PullFailed,
     RegistryProblem,
+    ServiceNotReady,
     StartFailed,
     StopFailed,
     SwarmProblem,
@@ -398,6 +399,30 @@ def _not_ready(exc: NotReady) -> Words:
     if exc.timed_out:
         hint += " Raise --wait-timeout if it needs longer."
     return line, hint
+
+
+@_describes(ServiceNotReady)
+def _service_not_ready(exc: ServiceNotReady) -> Words:
+    where = f" on node {exc.node}" if exc.node else ""
+    hint = f"dkr service ps {exc.service} lists its tasks; dkr service logs {exc.service} shows their output."
+    if exc.removed:
+        hint = "dkr removed the service it created; with -d it is kept for dkr service ps."
+    if exc.why == "timeout":
+        if not exc.task:
+            line = f"service {exc.service} was not ready after {exc.timeout:g}s: no task was scheduled"
+        else:
+            what = f"waiting for {exc.waiting_for}" if exc.waiting_for else exc.state
+            line = (
+                f"service {exc.service} was not ready after {exc.timeout:g}s ({exc.running}/{exc.wanted} "
+                f"ready): task {exc.task}{where} is {what}"
+            )
+            if exc.error:
+                line += f": {exc.error}"
+        return line, hint + " Raise --wait-timeout if it needs longer."
+    if not exc.node and exc.state:  # the update itself paused or rolled back
+        return f"service {exc.service}: update {exc.state.replace('_', ' ')}: {exc.error}", hint
+    line = f"service {exc.service}: task {exc.task}{where} {exc.state or 'failed'}"
+    return (line + f": {exc.error}" if exc.error else line), hint
 
 
 # --- dkr up -------------------------------------------------------------------------------------------------

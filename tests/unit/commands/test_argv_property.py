@@ -226,6 +226,7 @@ COMMANDS: dict[str, list[Flag]] = {
     "volume": [],
     "network": [],
     "context": [],
+    "service": [],
     "swarm": [],
     "node": [],
     "run": [
@@ -307,6 +308,16 @@ CONTEXT_WORDS = [
     "--docker", "host=unix:///x", "host=tcp://127.0.0.1:1,skip-tls-verify=1", "from=c1", "ca=/nonexistent",
     "--from", "default", "c1", "c2",
 ]  # fmt: skip
+#: `dkr service`'s subcommands, flags and values
+SERVICE_WORDS = [
+    "create", "ls", "ps", "inspect", "logs", "scale", "update", "rollback", "rm", "-q", "-d", "--wait",
+    "--wait-timeout", "1", "--name", "web", "--replicas", "2", "--mode", "global", "-p", "mode=host,target=80",
+    "8080:80", "-e", "A=1", "-l", "a=b", "--constraint", "node.role==manager", "--network", "net",
+    "--mount", "type=tmpfs,dst=/t", "--update-delay", "1s", "--update-failure-action", "rollback",
+    "--rollback-parallelism", "0", "--stop-grace-period", "1s", "--health-cmd", "true", "--endpoint-mode",
+    "dnsrr", "--with-registry-auth", "--image", "img", "--env-add", "B=2", "--publish-rm", "80", "--force",
+    "web=3", "-f", "name=web", "--format", "json", "--no-trunc", "-n", "5", "-t", "img", "web",
+]  # fmt: skip
 #: `dkr swarm`'s subcommands, flags and values
 SWARM_WORDS = [
     "init", "join", "join-token", "leave", "worker", "manager", "-q", "-f", "--force", "--token", "SWMTKN-1-x",
@@ -372,6 +383,7 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
     "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
     "context": st.lists(st.one_of(st.sampled_from(CONTEXT_WORDS), value), max_size=5),
+    "service": st.lists(st.one_of(st.sampled_from(SERVICE_WORDS), value), max_size=6),
     "swarm": st.lists(st.one_of(st.sampled_from(SWARM_WORDS), value), max_size=5),
     "node": st.lists(st.one_of(st.sampled_from(NODE_WORDS), value), max_size=5),
     "run": st.builds(

@@ -221,6 +221,7 @@ def test_every_other_command_refuses_several_engines_before_any_engine_call(
         "context": ["show"],
         "swarm": ["leave"],
         "node": ["ls"],
+        "service": ["ls"],
     }
     res = run_dkr("-c", "a,b", command, *args.get(command, ["x"]))
     assert res.code == 2, (command, res.err)
