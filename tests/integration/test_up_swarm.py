@@ -20,6 +20,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from tests.integration.registry import Registry
 from tests.integration.support import LABEL_ARGS, dkr, unique
 from tests.integration.swarm import SwarmCluster
 
@@ -185,3 +186,23 @@ def test_not_a_manager_is_one_error(swarm: SwarmCluster, app: App) -> None:
         "(active)"
     ), res.stderr
     assert len(res.stderr.splitlines()) == 2
+
+
+def test_a_failed_build_pushes_nothing_and_leaves_the_service(
+    swarm: SwarmCluster, app: App, registry: Registry
+) -> None:
+    api = swarm.client("manager")
+    before = api.services.get(app.name).attrs["Spec"]
+    api.close()
+    tags = registry.tags(app.name)
+    assert tags  # the earlier ups pushed
+    dockerfile = app.folder / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("COPY ", "RUN exit 3\nCOPY ", 1))
+    res = on(swarm, "up", "--name", app.name, *LABEL_ARGS, app.folder)
+    assert res.returncode == 1, res.stderr
+    assert res.stdout == ""
+    assert "RUN exit 3" in res.stderr and "pushing" not in res.stderr
+    assert registry.tags(app.name) == tags
+    api = swarm.client("manager")
+    assert api.services.get(app.name).attrs["Spec"] == before
+    api.close()

@@ -50,7 +50,8 @@ def up(
         help="With --replicas: the registry every node pulls from (default: $DKR_REGISTRY).",
     ),
 ) -> None:
-    """Build PATH and (re)start its container: stdout is the new container's id, the rest goes to stderr."""
+    """Build PATH and (re)start its container (with --replicas N: roll it out to a Swarm service): stdout is
+    the new container's (or the service's) id, the rest goes to stderr."""
     from dkr.cli import state
     from dkr.options.numbers import parse_seconds
     from dkr.options.run import MAX_WAIT_SECONDS
