@@ -30,8 +30,11 @@ def up(
         False, "--replace", help="Also replace a container of that name that dkr up did not create."
     ),
     init: bool = typer.Option(True, "--init/--no-init", help="Run an init as PID 1 (default: yes)."),
-    wait_timeout: str = typer.Option(
-        "60", "--wait-timeout", metavar="SECONDS", help="How long to wait for the container to answer."
+    wait_timeout: str | None = typer.Option(
+        None,
+        "--wait-timeout",
+        metavar="SECONDS",
+        help="How long to wait for the container to answer (default 60; with a Swarm service 120).",
     ),
     volume: list[str] = typer.Option(
         [],
@@ -57,8 +60,10 @@ def up(
     from dkr.options.run import MAX_WAIT_SECONDS
     from dkr.options.up import parse_up_replicas, swarm_registry, swarm_request, up_request
 
-    seconds = parse_seconds(wait_timeout, "--wait-timeout", "up", maximum=MAX_WAIT_SECONDS)
     count = parse_up_replicas(replicas) if replicas is not None else None
+    seconds = parse_seconds(
+        "60" if wait_timeout is None else wait_timeout, "--wait-timeout", "up", maximum=MAX_WAIT_SECONDS
+    )
     request = up_request(
         path, cwd=os.getcwd(), environ=os.environ, name=name, dockerfile=file,
         publish=publish if count is None else (),  # with --replicas, -p is docker service's (below)
@@ -67,14 +72,18 @@ def up(
     swarm = None
     if count is not None:
         swarm = swarm_request(
-            request, registry=swarm_registry(registry, os.environ), replicas=count, publish=publish
+            request,
+            registry=swarm_registry(registry, os.environ),
+            replicas=count,
+            publish=publish,
+            wait_timeout=None if wait_timeout is None else seconds,
         )
 
     engine = state(ctx).engine  # resolved before the core is imported: a bad -H stays a fast usage error
     from dkr.engine import up as core
 
     if swarm is None:
-        swarm = _existing_service(engine, request, registry, publish)
+        swarm = _existing_service(engine, request, registry, publish, wait_timeout is not None)
     if swarm is not None:
         from dkr.render.up import SwarmUpView, render_swarm_up
 
@@ -102,7 +111,9 @@ def up(
     render_up(result)
 
 
-def _existing_service(engine: Any, request: Any, registry: str | None, publish: list[str]) -> Any:
+def _existing_service(
+    engine: Any, request: Any, registry: str | None, publish: list[str], timed: bool
+) -> Any:
     """Plain `dkr up` on a Swarm manager where a service of that name exists that dkr up made: the rollout
     of that service (its replicas kept; the registry --registry, DKR_REGISTRY, else the one its image comes
     from); else None (the one-host loop)."""
@@ -116,7 +127,11 @@ def _existing_service(engine: Any, request: Any, registry: str | None, publish: 
         image = ((current.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}
         registry = service_registry(str(image.get("Image") or "")) or None
     return swarm_request(
-        request, registry=swarm_registry(registry, os.environ), replicas=None, publish=publish
+        request,
+        registry=swarm_registry(registry, os.environ),
+        replicas=None,
+        publish=publish,
+        wait_timeout=request.wait_timeout if timed else None,
     )
 
 

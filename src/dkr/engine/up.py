@@ -318,6 +318,12 @@ def _roll(
     except ServiceNotReady as exc:
         _rolled_back(engine, changed, exc, handlers, deadline)
         raise
+    except KeyboardInterrupt:
+        # the update is the Engine's now: it carries on (and rolls back on a failure) without dkr
+        handlers.notify(
+            f"interrupted: the Engine carries on the rollout of {name}; dkr service rollback {name} undoes it"
+        )
+        raise
     return changed
 
 

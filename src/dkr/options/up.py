@@ -168,11 +168,19 @@ def parse_up_replicas(value: str) -> int:
 
 
 def swarm_request(
-    request: UpRequest, *, registry: str, replicas: int | None, publish: Iterable[str]
+    request: UpRequest,
+    *,
+    registry: str,
+    replicas: int | None,
+    publish: Iterable[str],
+    wait_timeout: float | None = None,
 ) -> SwarmUpRequest:
     """The one-host request turned into a service rollout. `-p` is read as `docker service create -p` (the
-    Swarm publishes on every interface of a node: no IP in the spec), checked now (exit 2)."""
+    Swarm publishes on every interface of a node: no IP in the spec), checked now (exit 2). Without
+    --wait-timeout (`wait_timeout` None) the wait is `dkr service`'s default, 120 s: a rollout pulls on
+    every node and replaces the tasks one at a time."""
     from dkr.grammars.ports import parse_service_publish
+    from dkr.options.service import DEFAULT_WAIT_SECONDS
 
     specs = tuple(publish)
     for spec in specs:
@@ -187,7 +195,7 @@ def swarm_request(
         publish=specs,
         labels=dict(request.run.labels),
         init=request.run.init,
-        wait_timeout=request.wait_timeout,
+        wait_timeout=DEFAULT_WAIT_SECONDS if wait_timeout is None else wait_timeout,
     )
 
 

@@ -211,3 +211,10 @@ def test_usage_errors_before_any_engine_call(
 ) -> None:
     monkeypatch.delenv("DKR_REGISTRY", raising=False)
     assert_one_line_error(run_dkr(*NOWHERE, "up", "--name", "web", *args), 2, needle)
+
+
+def test_the_wait_is_120s_on_a_swarm_unless_given() -> None:
+    base = up_request(".", cwd="/w/web", environ={}, wait_timeout=60)
+    assert swarm_request(base, registry="r.example", replicas=2, publish=()).wait_timeout == 120
+    given = swarm_request(base, registry="r.example", replicas=2, publish=(), wait_timeout=30)
+    assert given.wait_timeout == 30
