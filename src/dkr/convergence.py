@@ -60,6 +60,16 @@ def _name(service: Service, task: Task) -> str:
     return f"{service.name}.{task.slot}" if task.slot else f"{service.name}.{task.node_id}"
 
 
+#: what a task copies from its service's TaskTemplate and the Engine renders alike on both (the template has
+#: more: the manager adds `Runtime`, for one)
+_COMPARED = ("ContainerSpec", "ForceUpdate")
+
+
+def _previous_spec(task: Task, service: Service) -> bool:
+    """The task was made from an older spec than the service's: an update will replace it."""
+    return any(task.spec.get(key) != service.task_template.get(key) for key in _COMPARED)
+
+
 def current_tasks(tasks: Iterable[Task]) -> list[Task]:
     """The tasks the orchestrator wants running (older ones are being shut down)."""
     return sorted((t for t in tasks if t.desired_state == "running"), key=lambda t: (t.slot, t.node_id))
@@ -117,7 +127,10 @@ def assess(
     for task in current:
         node = nodes.get(task.node_id)
         waiting = ""
-        if task.state != "running":
+        if task.spec and service.task_template and _previous_spec(task, service):
+            # right after an update the manager has not started replacing it yet (no UpdateStatus either)
+            waiting = "its replacement (it runs the previous spec)"
+        elif task.state != "running":
             waiting = task.state or "new"
         elif not service.health:
             host = node.address if node else ""

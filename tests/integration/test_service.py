@@ -223,7 +223,13 @@ def test_rm_inspect_and_the_engines_refusals(swarm: SwarmCluster, swarm_image: s
         assert gone.stdout == f"{name}\n"
         assert gone.stderr.startswith("dkr: error: ") and "dkrtest-nosuch" in gone.stderr
         missing = on(swarm, "service", "inspect", name)
-        assert missing.returncode == 1 and name in missing.stderr
+        assert (missing.returncode, missing.stdout, missing.stderr) == (
+            1,
+            "[]\n",
+            f"dkr: error: no such service: {name}\n",
+        )
+        ps = on(swarm, "service", "ps", name)
+        assert (ps.returncode, ps.stderr) == (1, f"dkr: error: no such service: {name}\n")
     worker = dkr("-H", swarm.worker_url, "service", "ls")
     assert worker.returncode == 1
     assert worker.stderr.startswith("dkr: error: ") and "not a swarm manager" in worker.stderr

@@ -19,7 +19,8 @@ def svc(replicas: int | None = 2, update: str = "", health: bool = False, ingres
     mode = {"Replicated": {"Replicas": replicas}} if replicas is not None else {"Global": {}}
     ports = [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": ingress, "PublishMode": "ingress"}]
     return Service.from_api({
-        "ID": "s", "Spec": {"Name": "web", "Mode": mode, "TaskTemplate": {"ContainerSpec": container}},
+        "ID": "s", "Spec": {"Name": "web", "Mode": mode,
+                            "TaskTemplate": {"ContainerSpec": container, "Runtime": "container"}},
         "Endpoint": {"Ports": ports if ingress else []},
         "UpdateStatus": {"State": update, "Message": "update paused due to failure"} if update else None,
     })  # fmt: skip
@@ -129,3 +130,22 @@ def test_a_port_listed_per_address_family_is_named_once() -> None:
     assert probe_targets(svc(replicas=1), [both], NODES) == [("10.0.0.2", 30001)]
     line = assess(svc(replicas=1), [both], NODES, set(), set()).blocking()
     assert line is not None and line.waiting_for == "port 10.0.0.2:30001 to answer"
+
+
+def test_tasks_of_the_previous_spec_are_not_ready_even_before_the_update_starts() -> None:
+    """Right after POST /services/{id}/update the manager clears UpdateStatus and the old tasks still run:
+    without comparing each task's spec to the service's, the wait returned before the update began."""
+    new = svc(replicas=1)
+    old_spec = {"ContainerSpec": {"Image": "img", "Env": ["V=1"]}}
+    old = Task.from_api({"ID": "a", "ServiceID": "s", "Slot": 1, "NodeID": "m", "DesiredState": "running",
+                         "Spec": old_spec, "Status": {"State": "running"}})  # fmt: skip
+    progress = assess(new, [old], NODES, {"a"}, set())
+    assert not progress.done
+    line = progress.blocking()
+    assert line is not None and line.waiting_for == "its replacement (it runs the previous spec)"
+    # a task's Spec lacks what the manager adds to the template (Runtime, as measured on Engine 20.10)
+    spec = {k: v for k, v in new.task_template.items() if k != "Runtime"}
+    assert {**spec, "Runtime": "container"} != spec
+    current = Task.from_api({"ID": "b", "ServiceID": "s", "Slot": 1, "NodeID": "m", "DesiredState": "running",
+                             "Spec": spec, "Status": {"State": "running"}})  # fmt: skip
+    assert assess(new, [current], NODES, {"a"}, set()).done

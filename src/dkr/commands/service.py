@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from dkr.commands.common import command_group, listing_format_option, repeated
-from dkr.errors import UsageError
+from dkr.errors import DkrError, UsageError
 
 #: `docker service ls --filter` keys
 SERVICE_FILTERS = frozenset({"id", "label", "mode", "name"})
@@ -343,7 +343,7 @@ def _scaled(ref: str, count: int) -> Any:
         from dkr.options.service import UpdateOptions
 
         if "Replicated" not in (spec.get("Mode") or {}):
-            raise UsageError(f"{ref}: scale can only be used with replicated mode", "service scale")
+            raise DkrError(f"{ref}: scale can only be used with replicated mode")
         return UpdateOptions(replicas=str(count)).check()(spec)
 
     return change

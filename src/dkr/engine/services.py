@@ -15,7 +15,7 @@ from dkr.engine.client import Engine
 from dkr.engine.containers import LogBatch, read_logs
 from dkr.engine.objects import in_turn
 from dkr.engine.run import answering
-from dkr.errors import DkrError, ServiceNotReady
+from dkr.errors import DkrError, NoSuchService, ServiceNotReady
 from dkr.models.services import Node, Service, Task
 from dkr.models.volumes import Outcome
 
@@ -55,13 +55,18 @@ def list_services(engine: Engine, filters: Mapping[str, list[str]]) -> list[Serv
 
 
 def inspect_service(engine: Engine, ref: str) -> Service:
-    with engine.errors():
-        return Service.from_api(engine.api.inspect_service(ref))
+    """GET /services/{ref}; a missing one is docker's `no such service: REF`."""
+    try:
+        with engine.errors():
+            return Service.from_api(engine.api.inspect_service(ref))
+    except NoSuchService:
+        raise NoSuchService(ref, "") from None
 
 
 def inspect_services(engine: Engine, refs: Iterable[str]) -> Iterator[dict[str, Any] | DkrError]:
-    for _, got in in_turn(engine, refs, "inspect service", engine.api.inspect_service):
-        yield got
+    for ref, got in in_turn(engine, refs, "inspect service", engine.api.inspect_service):
+        # docker's inspect says `no such service: REF` (the Engine: "service REF not found")
+        yield NoSuchService(ref, "") if isinstance(got, NoSuchService) else got
 
 
 def remove_services(engine: Engine, refs: Iterable[str]) -> Iterator[Outcome]:

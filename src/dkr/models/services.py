@@ -46,6 +46,8 @@ class Service:
     health: bool = False
     update_state: str = ""
     update_message: str = ""
+    #: the spec every current task must run (Spec.TaskTemplate, as the Engine renders a task's Spec)
+    task_template: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -76,6 +78,7 @@ class Service:
             health=bool(health) and health[0] != "NONE",
             update_state=str(update.get("State") or ""),
             update_message=str(update.get("Message") or ""),
+            task_template=dict(spec.get("TaskTemplate") or {}),
             raw=data,
         )
 
@@ -106,6 +109,8 @@ class Task:
     image: str = ""
     container_id: str = ""
     ports: tuple[PublishedPort, ...] = ()
+    #: the TaskSpec it was made from (a copy of its service's TaskTemplate then)
+    spec: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Task:
@@ -125,6 +130,7 @@ class Task:
             image=str(container.get("Image") or ""),
             container_id=str((status.get("ContainerStatus") or {}).get("ContainerID") or ""),
             ports=_ports((status.get("PortStatus") or {}).get("Ports")),
+            spec=dict(data.get("Spec") or {}),
         )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dkr.errors import UsageError
+from dkr.errors import DkrError, UsageError
 from dkr.options.common import shown
 
 #: `--mode`'s values (docker/cli's service modes)
@@ -337,7 +337,10 @@ class UpdateOptions:
                 container["StopGracePeriod"] = grace
             if replicas is not None:
                 if "Replicated" not in (spec.get("Mode") or {}):
-                    raise UsageError("replicas can only be used with replicated mode", command)
+                    # known only once the service is read: the Engine's refusal of sorts, exit 1
+                    raise DkrError(
+                        f"{spec.get('Name') or 'the service'}: replicas can only be used with replicated mode"
+                    )
                 spec["Mode"]["Replicated"]["Replicas"] = replicas
             if ports_add or ports_rm:
                 endpoint = spec.setdefault("EndpointSpec", {})

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dkr.errors import UsageError
+from dkr.errors import DkrError, UsageError
 from dkr.options.service import (
     HealthFlags,
     RolloutFlags,
@@ -142,8 +142,9 @@ def test_update_checks_its_flags_before_the_engine() -> None:
 
 
 def test_replicas_of_a_global_service() -> None:
-    with pytest.raises(UsageError, match="replicated mode"):
-        UpdateOptions(replicas="2").check()({"Mode": {"Global": {}}})
+    with pytest.raises(DkrError, match="replicated mode") as info:
+        UpdateOptions(replicas="2").check()({"Name": "g", "Mode": {"Global": {}}})
+    assert info.value.exit_code == 1  # known only once the service was read
 
 
 def test_env_and_port_updates() -> None:
