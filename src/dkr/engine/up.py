@@ -247,7 +247,7 @@ def up_swarm(
         created = False
     service = inspect_service(engine, changed.id)
     targets = probe_targets(service, list_tasks(engine, {"service": [changed.id]}), list_nodes(engine))
-    ports = tuple((service.raw.get("Spec") or {}).get("EndpointSpec", {}).get("Ports") or ())
+    ports = tuple(((service.raw.get("Spec") or {}).get("EndpointSpec") or {}).get("Ports") or ())
     return SwarmUpResult(built, changed.id, image, created, tuple(targets), ports)
 
 
@@ -341,15 +341,14 @@ def _rolled_back(
     while service.update_state not in _SETTLED and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         service = inspect_service(engine, changed.id)
-    if not service.update_state.startswith("rollback"):
-        return
+    if service.update_state != "rollback_completed":
+        return  # not rolled back (paused, or a rollback that itself paused or did not finish in time)
     nodes = list_nodes(engine)
     tasks = list_tasks(engine, {"service": [changed.id]})
     failure = assess(service, tasks, nodes, changed.before, ()).failure
-    if service.update_state == "rollback_completed":
-        handlers.notify(f"{service.name}: the update failed and the Engine rolled it back; waiting for it")
-        settled = Changed(changed.id, changed.name, (), frozenset(t.id for t in tasks))
-        wait_ready(engine, settled, _left(deadline), handlers.show, rollback=True)
+    handlers.notify(f"{service.name}: the update failed and the Engine rolled it back; waiting for it")
+    settled = Changed(changed.id, changed.name, (), frozenset(t.id for t in tasks))
+    wait_ready(engine, settled, _left(deadline), handlers.show, rollback=True)
     task = failure if failure is not None and failure.task_id else None
     raise RolledBack(
         service.name,
