@@ -530,3 +530,43 @@ class CredentialHelperFailed(DkrError):
         self.action = action
         self.server = server
         self.detail = detail
+
+
+# --- swarm --------------------------------------------------------------------------------------------------
+
+
+class NoSuchNode(NoSuchObject):
+    kind = "node"
+
+
+class SwarmProblem(enum.Enum):
+    """Why the Engine refused a swarm request, as far as its words tell."""
+
+    #: the node is in no swarm (leave, join-token)
+    NOT_IN_SWARM = "not-in-swarm"
+    #: a manager's request on a node in no swarm
+    NOT_A_MANAGER = "not-a-manager"
+    #: a manager's request on a worker
+    WORKER = "worker"
+    #: a manager's request on a manager that is starting or cannot reach the others
+    MANAGER_NOT_READY = "manager-not-ready"
+    #: init or join on a node in a swarm already
+    ALREADY_IN_SWARM = "already-in-swarm"
+    #: an autolocked swarm after a restart
+    LOCKED = "locked"
+    #: leave without --force on a manager (`detail`: what leaving would do)
+    LEAVING_MANAGER = "leaving-manager"
+    #: join took longer than the Engine waits; it goes on in the background
+    JOIN_TIMEOUT = "join-timeout"
+    CERTIFICATES_EXPIRED = "certificates-expired"
+
+
+class SwarmRefused(EngineError):
+    """The Engine refused a request because of the node's swarm state (`problem`)."""
+
+    def __init__(
+        self, problem: SwarmProblem, engine_message: str, operation: str = "", detail: str = ""
+    ) -> None:
+        super().__init__(engine_message, operation)
+        self.problem = problem
+        self.detail = detail

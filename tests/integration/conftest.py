@@ -30,7 +30,7 @@ from tests.integration.support import (
     build_labelled,
     unique,
 )
-from tests.integration.swarm import swarm, swarm_image  # noqa: F401 (fixtures: pytest finds them here)
+from tests.integration.swarm import swarm, swarm_image, swarm_service  # noqa: F401 (fixtures: pytest finds them)
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ import docker
 import pytest
 
 from tests.integration.registry import Registry
-from tests.integration.support import HERE, SESSION
+from tests.integration.support import HERE, LABELS, SESSION, unique
 
 SCRIPT = HERE.parent.parent / "scripts" / "swarm-cluster"
 TOOLS = ("ip", "nsenter", "unshare", "dockerd", "socat", "curl")
@@ -157,3 +157,45 @@ def swarm_image(swarm: SwarmCluster, base_image: str, client: docker.DockerClien
     finally:
         with contextlib.suppress(docker.errors.APIError):
             client.images.remove(ref)
+
+
+#: the host-mode port the `swarm_service` fixture's tasks publish on each node's IP
+SERVICE_PORT = 18080
+
+
+@dataclass(frozen=True)
+class SwarmService:
+    name: str
+    id: str
+    port: int
+
+
+@pytest.fixture(scope="session")
+def swarm_service(swarm: SwarmCluster, swarm_image: str) -> Iterator[SwarmService]:
+    """A labelled 2-replica service, one task running on each node: busybox httpd answering `swarm-ok` on
+    SERVICE_PORT at each node's IP (mode=host, --endpoint-mode dnsrr: no IPVS here). Removed at the end."""
+    api = swarm.client("manager")
+    service = api.services.create(
+        swarm_image,
+        ["sh", "-c", "mkdir /www && echo swarm-ok >/www/index.html && exec httpd -f -p 80 -h /www"],
+        name=unique("svc"),
+        labels=LABELS,
+        container_labels=LABELS,
+        mode=docker.types.ServiceMode("replicated", replicas=2),
+        endpoint_spec=docker.types.EndpointSpec(mode="dnsrr", ports={SERVICE_PORT: (80, "tcp", "host")}),
+        stop_grace_period=1_000_000_000,  # busybox httpd ignores SIGTERM
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            running = [t for t in service.tasks() if t["Status"]["State"] == "running"]
+            if len({t["NodeID"] for t in running}) == 2:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the service's tasks did not run on both nodes: {service.tasks()}")
+            time.sleep(0.1)
+        yield SwarmService(str(service.name), str(service.id), SERVICE_PORT)
+    finally:
+        with contextlib.suppress(docker.errors.APIError):
+            service.remove()
+        api.close()

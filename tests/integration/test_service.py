@@ -97,6 +97,7 @@ def test_create_waits_until_every_task_port_answers_on_both_nodes(swarm: SwarmCl
     # the wait covered the httpd's late start: the tasks ran 2 s before their ports answered
     assert web.seconds >= 2
     lines = web.create.stderr.splitlines()
+    assert "note: a swarm cannot bind a published port to one address" in web.create.stderr
     assert any("every interface of each node that runs a task (mode=host)" in line for line in lines)
     assert lines[-1].startswith(f"{web.name}: 4/4 tasks ready after "), web.create.stderr
     assert any("waiting for port" in line for line in lines), web.create.stderr  # piped: a line per change
@@ -201,10 +202,11 @@ def test_an_ingress_port_says_where_it_is_open(swarm: SwarmCluster, swarm_image:
                  "--stop-grace-period", "1s", swarm_image, "sleep", "600")  # fmt: skip
         assert res.returncode == 0, res.stderr
         assert res.stderr.splitlines()[-2:] == [
-            "note: a Swarm published port cannot be bound to one address (dkr's 127.0.0.1 default cannot hold "
-            "here): 18081->80/tcp on every interface of every node in the swarm (ingress routing mesh)",
-            "hint: To limit who reaches it, publish with mode=host and firewall the nodes, or put the service on "
-            "an internal overlay network (docker network create -d overlay --internal) and publish no port.",
+            "note: a swarm cannot bind a published port to one address, so dkr's 127.0.0.1 default does not "
+            "apply: published 18081 -> 80/tcp on every interface of every node in the swarm (routing mesh).",
+            "hint: To keep it private: publish with mode=host and close the port with a firewall on the nodes, or "
+            "put the service on an internal overlay network (dkr network create -d overlay --internal) and "
+            "publish no port.",
         ]
         refused = on(swarm, "service", "create", "-d", "-p", "127.0.0.1:18082:80", swarm_image)
         assert refused.returncode == 2

@@ -162,7 +162,7 @@ def create(
     import os
 
     from dkr.cli import state
-    from dkr.options.service import HealthFlags, RolloutFlags, ServiceOptions, published_port_note
+    from dkr.options.service import HealthFlags, RolloutFlags, ServiceOptions
 
     options = ServiceOptions(
         image=image, args=tuple(args or ()), name=name, mode=mode, replicas=replicas, publish=tuple(publish),
@@ -185,7 +185,7 @@ def create(
 
     changed = create_service(engine, body, with_registry_auth)
     warnings(changed.warnings)
-    port_note(published_port_note(body["EndpointSpec"].get("Ports") or ()))
+    port_note(body["EndpointSpec"].get("Ports") or ())
     if timeout is None:
         render.result(changed.id)
         return
@@ -248,7 +248,7 @@ def ps(
 ) -> None:
     """List the tasks of one or more services: each task's node, desired and current state, and error."""
     from dkr.cli import state
-    from dkr.fields.services import TASK_COLUMNS
+    from dkr.fields.swarm import TASK_COLUMNS
     from dkr.options.filters import parse_filters
     from dkr.options.formats import parse_format
 
@@ -396,7 +396,7 @@ def update(
     import os
 
     from dkr.cli import state
-    from dkr.options.service import RolloutFlags, UpdateOptions, published_port_note
+    from dkr.options.service import RolloutFlags, UpdateOptions
 
     options = UpdateOptions(
         image=image, replicas=replicas, env_add=tuple(env_add), env_rm=tuple(env_rm),
@@ -418,9 +418,7 @@ def update(
     if publish_add:
         from dkr.grammars.ports import parse_service_publish
 
-        port_note(
-            published_port_note([p for s in publish_add for p in parse_service_publish(s, "service update")])
-        )
+        port_note([p for s in publish_add for p in parse_service_publish(s, "service update")])
     _wait(engine, changed, timeout, quiet)
 
 

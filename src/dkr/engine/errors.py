@@ -34,6 +34,7 @@ from dkr.errors import (
     NoSuchContainer,
     NoSuchImage,
     NoSuchNetwork,
+    NoSuchNode,
     NoSuchObject,
     NoSuchService,
     NoSuchVolume,
@@ -42,6 +43,8 @@ from dkr.errors import (
     RegistryProblem,
     RunFailure,
     StartFailed,
+    SwarmProblem,
+    SwarmRefused,
     Unreachable,
 )
 from dkr.hosts import Endpoint
@@ -161,6 +164,7 @@ _NO_SUCH = (
     (re.compile(r"no such image: ?(\S+)", re.I), NoSuchImage),
     (re.compile(r"network (\S+) not found", re.I), NoSuchNetwork),
     (re.compile(r"service (\S+) not found", re.I), NoSuchService),
+    (re.compile(r"^node (\S+) not found", re.I), NoSuchNode),
     (re.compile(r"(?:^|(?<=\s))(?:get )?(\S+?):? no such volume", re.I), NoSuchVolume),
 )
 
@@ -179,7 +183,43 @@ def from_api_error(exc: docker.errors.APIError, operation: str = "") -> EngineEr
         return no_such(message, operation)
     if exc.status_code == 409:
         return Conflict(message, operation)
+    swarm = swarm_refusal(message, operation)
+    if swarm is not None:
+        return swarm
     return EngineError(message, operation)
+
+
+#: The Engine's words for a node's swarm state (moby daemon/cluster/errors.go, cluster.go, swarm.go), in the
+#: order they are checked: "This node is not part of a swarm"; "This node is not a swarm manager." followed
+#: by "Worker nodes can't be used to view or modify cluster state ...", by "Manager is being prepared or has
+#: trouble connecting to the cluster." or by "Use \"docker swarm init\" or \"docker swarm join\" ...";
+#: "This node is already part of a swarm. ..."; "Swarm is encrypted and needs to be unlocked ..." (or "... and
+#: locked. ..."); "You are attempting to leave the swarm on a node that is participating as a manager. ...";
+#: "Timeout was reached before node joined. ..."; "Swarm certificates have expired. ...".
+_SWARM_WORDS = (
+    ("this node is not part of a swarm", SwarmProblem.NOT_IN_SWARM),
+    ("worker nodes can't be used", SwarmProblem.WORKER),
+    ("manager is being prepared", SwarmProblem.MANAGER_NOT_READY),
+    ("this node is not a swarm manager", SwarmProblem.NOT_A_MANAGER),
+    ("this node is already part of a swarm", SwarmProblem.ALREADY_IN_SWARM),
+    ("swarm is encrypted and", SwarmProblem.LOCKED),
+    ("leave the swarm on a node that is participating as a manager", SwarmProblem.LEAVING_MANAGER),
+    ("timeout was reached before node joined", SwarmProblem.JOIN_TIMEOUT),
+    ("swarm certificates have expired", SwarmProblem.CERTIFICATES_EXPIRED),
+)
+_LEAVING = re.compile(
+    r"participating as a manager\.\s*(.*?)\s*Use `--force` to (?:ignore|suppress) this message", re.S
+)
+
+
+def swarm_refusal(message: str, operation: str = "") -> SwarmRefused | None:
+    """The typed refusal for a message about the node's swarm state, or None."""
+    lowered = message.lower()
+    for words, problem in _SWARM_WORDS:
+        if words in lowered:
+            leaving = _LEAVING.search(message) if problem is SwarmProblem.LEAVING_MANAGER else None
+            return SwarmRefused(problem, message, operation, leaving.group(1) if leaving else "")
+    return None
 
 
 #: makes the error for a connection that failed or broke (the Engine knows its transport and whether it had

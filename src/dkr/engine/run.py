@@ -505,7 +505,7 @@ def probe(host: str, port: int, connect_timeout: float = 1.0, settle: float = PR
         return False
 
 
-def answering(targets: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _answering(targets: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The targets that answer, probed at once: each successful probe waits PROBE_SETTLE."""
     if len(targets) <= 1:
         return [t for t in targets if probe(*t)]
@@ -558,7 +558,7 @@ def wait_until_ready(
         if health == "unhealthy":
             raise NotReady(name, "unhealthy", logs=_logs(engine, container.id, tail))
         if health is None:
-            for key in answering(list(pending)):
+            for key in _answering(list(pending)):
                 del pending[key]
             if not pending:
                 how: ReadyHow = "ports" if targets else "running"

@@ -14,7 +14,7 @@ from dkr.engine import sdk
 from dkr.engine.client import Engine
 from dkr.engine.containers import LogBatch, read_logs
 from dkr.engine.objects import in_turn
-from dkr.engine.run import answering
+from dkr.engine.run import probe
 from dkr.errors import DkrError, NoSuchService, ServiceNotReady
 from dkr.models.services import Node, Service, Task
 from dkr.models.volumes import Outcome
@@ -139,7 +139,7 @@ def wait_ready(
         tasks = list_tasks(engine, {"service": [changed.id]})
         if any(t.node_id and t.node_id not in nodes for t in tasks):
             nodes = list_nodes(engine)
-        answered = answering(probe_targets(service, tasks, nodes))
+        answered = _answering(probe_targets(service, tasks, nodes))
         progress = assess(service, tasks, nodes, changed.before, answered, rollback)
         show(progress)
         if progress.done:
@@ -160,6 +160,16 @@ def wait_ready(
                 wanted=progress.wanted,
             )  # fmt: skip
         time.sleep(min(POLL_SECONDS, left))
+
+
+def _answering(targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The (host, port) targets that answer (engine.run's probe), probed at once."""
+    if not targets:
+        return set()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(16, len(targets)), thread_name_prefix="dkr-probe") as pool:
+        return {t for t, ok in zip(targets, pool.map(lambda t: probe(*t), targets), strict=True) if ok}
 
 
 # --- logs ---------------------------------------------------------------------------------------------------

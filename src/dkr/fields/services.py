@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 
 from dkr.fields.containers import truncate_id
+from dkr.fields.swarm import MAX_ERROR_LENGTH
 from dkr.fields.system import parse_time
 from dkr.fields.volumes import natural_key
 from dkr.grammars.units import human_duration
@@ -17,14 +18,7 @@ SERVICE_COLUMNS = ("ID", "Image", "Mode", "Name", "Ports", "Replicas")
 SERVICE_HEADERS = {
     "ID": "ID", "Image": "IMAGE", "Mode": "MODE", "Name": "NAME", "Ports": "PORTS", "Replicas": "REPLICAS",
 }  # fmt: skip
-#: `docker service ps --format json`'s keys
-TASK_COLUMNS = ("CurrentState", "DesiredState", "Error", "ID", "Image", "Name", "Node", "Ports")
-TASK_HEADERS = {
-    "CurrentState": "CURRENT STATE", "DesiredState": "DESIRED STATE", "Error": "ERROR", "ID": "ID",
-    "Image": "IMAGE", "Name": "NAME", "Node": "NODE", "Ports": "PORTS",
-}  # fmt: skip
-#: docker's maxErrLength: a task's error is cut to this in the table
-MAX_ERROR_LENGTH = 30
+# `service ps` has `node ps`'s columns (docker/cli's task formatter serves both)
 
 
 def display_image(image: str) -> str:

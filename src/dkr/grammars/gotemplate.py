@@ -84,6 +84,8 @@ def _json_row(fields: Mapping[str, Any]) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return "<nil>"
+    if isinstance(value, bool):  # a bool field (node ls's Self) prints as Go prints it
+        return "true" if value else "false"
     return str(value)
 
 

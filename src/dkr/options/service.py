@@ -1,7 +1,7 @@
 """`dkr service` options checked before any Engine call (UsageError, exit 2), and the Engine API bodies they
 make: a ServiceSpec for `service create` as docker/cli's service opts build it (cli/command/service/opts.go),
-the changes `service update` and `service scale` make to a service's current spec, and the honest note on
-what a Swarm published port means.
+and the changes `service update` and `service scale` make to a service's current spec (what dkr says about
+a published port is render.swarm's published_port_notice).
 
 Pure: no I/O, standard library only.
 """
@@ -397,43 +397,3 @@ def update_ports(
         ]
         kept.append(dict(port))
     return kept
-
-
-# --- what a Swarm published port means ----------------------------------------------------------------------
-
-
-def published_port_note(ports: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
-    """The note dkr prints when a service publishes a port, and its hint, or None when none is published.
-
-    dkr publishes a container's ports on 127.0.0.1 by default; a Swarm port cannot be held to one address:
-    an ingress port is open on every interface of every node (the routing mesh), a host-mode port on every
-    interface of each node that runs a task."""
-    published = [p for p in ports]
-    if not published:
-        return None
-    ingress = [p for p in published if (p.get("PublishMode") or "ingress") == "ingress"]
-    host = [p for p in published if p not in ingress]
-
-    def listed(group: Sequence[Mapping[str, Any]]) -> str:
-        return ", ".join(
-            f"{p.get('PublishedPort') or 'a port the Engine picks'}->{p.get('TargetPort')}/"
-            f"{p.get('Protocol') or 'tcp'}"
-            for p in group
-        )
-
-    parts = []
-    if ingress:
-        parts.append(
-            f"{listed(ingress)} on every interface of every node in the swarm (ingress routing mesh)"
-        )
-    if host:
-        parts.append(f"{listed(host)} on every interface of each node that runs a task (mode=host)")
-    line = (
-        "a Swarm published port cannot be bound to one address (dkr's 127.0.0.1 default cannot hold here): "
-        + "; ".join(parts)
-    )
-    hint = (
-        "To limit who reaches it, publish with mode=host and firewall the nodes, or put the service on an "
-        "internal overlay network (docker network create -d overlay --internal) and publish no port."
-    )
-    return line, hint

@@ -44,6 +44,8 @@ from dkr.errors import (
     ServiceNotReady,
     StartFailed,
     StopFailed,
+    SwarmProblem,
+    SwarmRefused,
     TlsFileUnreadable,
     TransferFailed,
     Unreachable,
@@ -496,3 +498,54 @@ def _helper_failed(exc: CredentialHelperFailed) -> Words:
         f"{exc.detail}",
         "Check the credsStore / credHelpers of the docker config.json, and that the helper is on PATH.",
     )
+
+
+# --- swarm --------------------------------------------------------------------------------------------------
+
+_NOT_A_MANAGER = "this node is not a swarm manager"
+_SWARM_WORDS: dict[SwarmProblem, Words] = {
+    SwarmProblem.NOT_IN_SWARM: (
+        "this node is not part of a swarm",
+        "Use 'dkr swarm init' to start one, or 'dkr swarm join' to join one.",
+    ),
+    SwarmProblem.NOT_A_MANAGER: (
+        f"{_NOT_A_MANAGER}: it is not part of a swarm",
+        "Use 'dkr swarm init' or 'dkr swarm join' to connect it to a swarm, or -H to ask a manager.",
+    ),
+    SwarmProblem.WORKER: (
+        f"{_NOT_A_MANAGER}: a worker cannot show or change the cluster's state",
+        "Run the command on a manager node (-H, or a docker context).",
+    ),
+    SwarmProblem.MANAGER_NOT_READY: (
+        f"{_NOT_A_MANAGER} yet: its manager is starting or cannot reach the cluster",
+        "Try again in a moment; if it persists, check the connection between the managers.",
+    ),
+    SwarmProblem.ALREADY_IN_SWARM: (
+        "this node is already part of a swarm",
+        "Use 'dkr swarm leave' to leave that swarm before you init or join another.",
+    ),
+    SwarmProblem.LOCKED: (
+        "the swarm is encrypted and locked: it must be unlocked before it can be used",
+        "Unlock it with 'docker swarm unlock' (dkr has no unlock).",
+    ),
+    SwarmProblem.JOIN_TIMEOUT: (
+        "the node had not joined when the Engine stopped waiting: it goes on trying in the background",
+        "'dkr node ls' on a manager shows it once it has joined.",
+    ),
+    SwarmProblem.CERTIFICATES_EXPIRED: (
+        "the swarm certificates of this node have expired",
+        "To replace them, leave the swarm (dkr swarm leave -f) and join it again.",
+    ),
+}
+
+
+@_describes(SwarmRefused)
+def _swarm_refused(exc: SwarmRefused) -> Words:
+    if exc.problem is SwarmProblem.LEAVING_MANAGER:
+        why = exc.detail.rstrip(". ")
+        return (
+            "this node is a swarm manager" + (f": {why[0].lower()}{why[1:]}" if why else ""),
+            "Use 'dkr swarm leave --force' to leave anyway.",
+        )
+    # the node's state says it all: no "cannot list nodes: " before it
+    return _SWARM_WORDS[exc.problem]

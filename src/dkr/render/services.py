@@ -4,21 +4,21 @@ docker's task prefix."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dkr import render
 from dkr.convergence import Progress, TaskLine
 from dkr.fields.services import (
     SERVICE_HEADERS,
-    TASK_HEADERS,
     log_prefix,
     parse_log_details,
     service_fields,
     sorted_services,
     task_rows,
 )
+from dkr.fields.swarm import TASK_HEADERS, TASK_TABLE
 from dkr.models.output import OutputFormat
 from dkr.models.services import Node, Service, Task
 from dkr.render.listing import render_listing
@@ -63,14 +63,22 @@ def render_tasks(
     if quiet:
         render.results(row["ID"] for row in rows)
         return
-    columns = ("ID", "Name", "Image", "Node", "DesiredState", "CurrentState", "Error", "Ports")
-    render_listing([(row, {}) for row in rows], fmt, TASK_HEADERS, columns, TASK_FITS)
+    render_listing([(row, {}) for row in rows], fmt, TASK_HEADERS, TASK_TABLE, TASK_FITS)
 
 
-def port_note(note: tuple[str, str] | None) -> None:
-    if note is not None:
-        render.note("note: " + note[0])
-        render.hint(note[1])
+def port_note(ports: Iterable[Mapping[str, Any]]) -> None:
+    """The note that a swarm port cannot be bound to one address (render.swarm's words), for the Engine
+    API's PortConfig objects a service publishes."""
+    from dkr.models.swarm import SwarmPort
+    from dkr.render.swarm import published_port_notice
+
+    said = published_port_notice(
+        [SwarmPort(int(p.get("TargetPort") or 0), int(p.get("PublishedPort") or 0),
+                   str(p.get("Protocol") or "tcp"), str(p.get("PublishMode") or "ingress")) for p in ports]
+    )  # fmt: skip
+    if said is not None:
+        render.note("note: " + said[0])
+        render.hint(said[1])
 
 
 def warnings(lines: Iterable[str]) -> None:

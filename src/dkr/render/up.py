@@ -111,7 +111,6 @@ class SwarmUpView(UpView):
 def render_swarm_up(result: SwarmUpResult) -> None:
     """The service's id on stdout; on stderr where each task answers (its node's address and host port) and
     the note on what a Swarm published port means."""
-    from dkr.options.service import published_port_note
     from dkr.render.services import port_note
 
     verb = "created" if result.created else "rolled out"
@@ -119,5 +118,5 @@ def render_swarm_up(result: SwarmUpResult) -> None:
     for host, port in result.endpoints:
         shown = f"[{host}]" if ":" in host else host
         render.note(f"  http://{shown}:{port}")
-    port_note(published_port_note(result.ports))
+    port_note(result.ports)
     render.result(result.service_id)

@@ -223,6 +223,8 @@ COMMANDS: dict[str, list[Flag]] = {
     "volume": [],
     "network": [],
     "service": [],
+    "swarm": [],
+    "node": [],
     "run": [
         (("-p", "--publish"), good("80", "8080:80", "127.0.0.1::53/udp", "[::1]:8080:80", "target=80")),
         (("-P", "--publish-all"), None), (("-d", "--detach"), None), (("--name",), good("web", "argv")),
@@ -307,6 +309,17 @@ SERVICE_WORDS = [
     "dnsrr", "--with-registry-auth", "--image", "img", "--env-add", "B=2", "--publish-rm", "80", "--force",
     "web=3", "-f", "name=web", "--format", "json", "--no-trunc", "-n", "5", "-t", "img", "web",
 ]  # fmt: skip
+#: `dkr swarm`'s subcommands, flags and values
+SWARM_WORDS = [
+    "init", "join", "join-token", "leave", "worker", "manager", "-q", "-f", "--force", "--token", "SWMTKN-1-x",
+    "--listen-addr", "--advertise-addr", "10.0.0.1", "10.0.0.1:2377", ":4000", "[::1]:", "eth0",
+    "--default-addr-pool", "10.20.0.0/16", "--default-addr-pool-mask-length", "26", "--force-new-cluster",
+]  # fmt: skip
+#: `dkr node`'s subcommands, flags and values
+NODE_WORDS = [
+    "ls", "inspect", "ps", "self", "-q", "--no-trunc", "--no-resolve", "--pretty", "-f", "--filter",
+    "role=manager", "membership=pending", "desired-state=running", "node.label=a=b", "--format", "json",
+]  # fmt: skip
 #: each command's arguments
 ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "build": st.lists(path, max_size=2),
@@ -361,6 +374,8 @@ ARGUMENTS: dict[str, st.SearchStrategy[list[str]]] = {
     "volume": st.lists(st.one_of(st.sampled_from(VOLUME_WORDS), value), max_size=5),
     "network": st.lists(st.one_of(st.sampled_from(NETWORK_WORDS), container, value), max_size=5),
     "service": st.lists(st.one_of(st.sampled_from(SERVICE_WORDS), value), max_size=6),
+    "swarm": st.lists(st.one_of(st.sampled_from(SWARM_WORDS), value), max_size=5),
+    "node": st.lists(st.one_of(st.sampled_from(NODE_WORDS), value), max_size=5),
     "run": st.builds(
         lambda first, rest: [first, *rest],
         st.one_of(st.just(IMAGE), image),

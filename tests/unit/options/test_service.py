@@ -14,7 +14,6 @@ from dkr.options.service import (
     ServiceOptions,
     UpdateOptions,
     parse_scale,
-    published_port_note,
     update_env,
     update_ports,
 )
@@ -159,19 +158,3 @@ def test_scale_arguments() -> None:
     for bad in ("web", "=3", "web=-1", "web=x", "web=\uff13"):
         with pytest.raises(UsageError):
             parse_scale([bad])
-
-
-def test_the_port_note_says_where_a_port_is_open() -> None:
-    assert published_port_note([]) is None
-    note = published_port_note(
-        [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080, "PublishMode": "ingress"},
-         {"Protocol": "tcp", "TargetPort": 81, "PublishedPort": 0, "PublishMode": "host"}]
-    )  # fmt: skip
-    assert note is not None
-    line, hint = note
-    assert line == (
-        "a Swarm published port cannot be bound to one address (dkr's 127.0.0.1 default cannot hold here): "
-        "8080->80/tcp on every interface of every node in the swarm (ingress routing mesh); "
-        "a port the Engine picks->81/tcp on every interface of each node that runs a task (mode=host)"
-    )
-    assert "mode=host" in hint and "firewall" in hint and "internal overlay network" in hint
