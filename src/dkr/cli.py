@@ -271,8 +271,8 @@ COMMANDS: dict[str, str] = {
     "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.",
     "top": "Display the running processes of a container.",
     "unpause": "Unpause all processes within one or more containers.",
-    "up": "Build PATH and (re)start its container: stdout is the new container's id, the rest goes to "
-    "stderr.",
+    "up": "Build PATH and (re)start its container (with --replicas N: roll it out to a Swarm service): "
+    "stdout is the new container's (or the service's) id, the rest goes to stderr.",
     "version": "Show the dkr version and the Engine's version and API version.",
     "volume": "Manage volumes: create, ls, inspect, rm, prune.",
     "wait": "Block until one or more containers stop, then print their exit codes.",

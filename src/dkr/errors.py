@@ -396,12 +396,14 @@ class StopFailed(EngineFailure):
 
 
 class NameTaken(EngineFailure):
-    """dkr up: the name belongs to a container dkr up did not create."""
+    """dkr up: the name belongs to a container (or, `kind` "service", a Swarm service) dkr up did not
+    create."""
 
-    def __init__(self, name: str, holder: str) -> None:
+    def __init__(self, name: str, holder: str, kind: str = "container") -> None:
         super().__init__()
         self.name = name
         self.holder = holder
+        self.kind = kind
 
 
 class NotReady(EngineFailure):
@@ -472,6 +474,32 @@ class ServiceNotReady(DkrError):
         copy = self.with_exit_code(self.exit_code)
         copy.removed = True
         return copy
+
+
+class NotSwarmManager(EngineFailure):
+    """`dkr up --replicas` on an Engine that is not a Swarm manager (`state`: its Swarm LocalNodeState,
+    "inactive" when it is in no swarm)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__("roll out a service")
+        self.state = state
+
+
+class RolledBack(DkrError):
+    """`dkr up`'s update failed and the Engine rolled the service back (update-failure-action rollback):
+    `image` is what it runs again; `task`, `node` and `error` the failure that made it roll back, or
+    `reason` the Engine's own words when no task is named."""
+
+    def __init__(
+        self, service: str, image: str, *, task: str = "", node: str = "", error: str = "", reason: str = ""
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.image = image
+        self.task = task
+        self.node = node
+        self.error = error
+        self.reason = reason
 
 
 # --- builds ---------------------------------------------------------------------------------------------

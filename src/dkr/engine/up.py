@@ -5,18 +5,54 @@ containers' `stop_many`; what is new here is the order and the rule of which con
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from dkr.convergence import Progress, assess, probe_targets
 from dkr.engine.build import EventHandler, build
 from dkr.engine.client import Engine
 from dkr.engine.containers import stop_many
+from dkr.engine.registry import push
 from dkr.engine.run import Notify, ensure_image, remove_container, run_detached
-from dkr.errors import DkrError, ExitCode, NameTaken, NoSuchContainer, StopFailed
+from dkr.engine.services import (
+    POLL_SECONDS,
+    Changed,
+    create_service,
+    inspect_service,
+    list_nodes,
+    list_tasks,
+    remove_services,
+    update_service,
+    wait_ready,
+)
+from dkr.errors import (
+    DkrError,
+    EngineError,
+    ExitCode,
+    NameTaken,
+    NoSuchContainer,
+    NotSwarmManager,
+    RolledBack,
+    ServiceNotReady,
+    StopFailed,
+)
+from dkr.grammars.reference import parse as parse_reference
 from dkr.models.build import BuildResult
 from dkr.models.run import PublishedPort
-from dkr.models.up import UpRequest, UpResult
-from dkr.options.up import UP_LABEL, default_publish
+from dkr.models.services import Service
+from dkr.models.transfer import TransferEvent
+from dkr.models.up import SwarmUpRequest, SwarmUpResult, UpRequest, UpResult
+from dkr.options.up import (
+    UP_LABEL,
+    content_tag,
+    default_publish,
+    pinned,
+    service_body,
+    service_change,
+    unpinned,
+)
 
 
 @dataclass(frozen=True)
@@ -144,3 +180,181 @@ def _prune(engine: Engine, image: str) -> None:
         if info.get("RepoTags") or UP_LABEL not in labels:
             return
         engine.api.remove_image(image)  # refused (409) while another container still uses it
+
+
+# --- dkr up --replicas: a Swarm service ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwarmHandlers:
+    """Where `up_swarm` reports: the build's events and summary, the push's events, plain notes, and each
+    look at the converging service."""
+
+    on_event: EventHandler
+    on_built: Callable[[BuildResult], None]
+    on_push: Callable[[TransferEvent], None]
+    notify: Notify
+    show: Callable[[Progress], None]
+
+
+def swarm_service(engine: Engine, name: str) -> dict[str, Any] | None:
+    """The service `name` if this Engine is a Swarm manager and it exists (plain `dkr up` rolls it then),
+    else None. One request; an Engine in no swarm answers 503, a worker too."""
+    try:
+        with engine.errors(f"inspect service {name}"):
+            data: dict[str, Any] = engine.api.inspect_service(name)
+    except EngineError:  # no such service, or not a manager
+        return None
+    return data if (data.get("Spec") or {}).get("Name") == name else None
+
+
+def _require_manager(engine: Engine) -> None:
+    with engine.errors("read the Engine's swarm state"):
+        swarm = engine.api.info().get("Swarm") or {}
+    if not swarm.get("ControlAvailable"):
+        raise NotSwarmManager(str(swarm.get("LocalNodeState") or ""))
+
+
+def up_swarm(
+    engine: Engine, request: SwarmUpRequest, handlers: SwarmHandlers, *, replace: bool = False
+) -> SwarmUpResult:
+    """Build; only if that succeeded, tag the image REGISTRY/NAME:<its id's first 12 hex digits> and push it;
+    then create the service (removed again if it never gets ready) or update its image, pinned by digest,
+    and wait until every task runs and answers. An update that fails is rolled back by the Engine
+    (update-failure-action rollback): then, once the old version answers again, RolledBack. A failed build
+    pushes nothing and leaves the service as it was."""
+    _require_manager(engine)
+    current = swarm_service(engine, request.name)
+    _check_ours(current, request.name, replace)  # before the build: fail fast
+    built = build(engine, request.build, handlers.on_event)
+    handlers.on_built(built)
+    tag = content_tag(request.registry, request.name, built.id)
+    ref = parse_reference(tag)
+    with engine.errors(f"tag {tag}"):
+        engine.api.tag(built.id, ref.name, ref.tag)
+    handlers.notify(f"pushing {tag}")
+    pushed = push(engine, ref, on_event=handlers.on_push)
+    image = pinned(tag, pushed[0].digest)
+    handlers.notify(f"pushed {tag} ({pushed[0].digest})")
+    deadline = time.monotonic() + request.wait_timeout
+    current = swarm_service(engine, request.name)
+    _check_ours(current, request.name, replace)
+    if current is None:
+        changed = _create(engine, request, built, image, handlers, deadline)
+        created = True
+    else:
+        changed = _roll(engine, request, current, image, handlers, deadline)
+        created = False
+    service = inspect_service(engine, changed.id)
+    targets = probe_targets(service, list_tasks(engine, {"service": [changed.id]}), list_nodes(engine))
+    ports = tuple(((service.raw.get("Spec") or {}).get("EndpointSpec") or {}).get("Ports") or ())
+    return SwarmUpResult(built, changed.id, image, created, tuple(targets), ports)
+
+
+def _check_ours(current: dict[str, Any] | None, name: str, replace: bool) -> None:
+    if current is None or replace:
+        return
+    if UP_LABEL not in ((current.get("Spec") or {}).get("Labels") or {}):
+        raise NameTaken(name, str(current.get("ID") or ""), "service")
+
+
+def _left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), 0.1)
+
+
+def _create(
+    engine: Engine,
+    request: SwarmUpRequest,
+    built: BuildResult,
+    image: str,
+    handlers: SwarmHandlers,
+    deadline: float,
+) -> Changed:
+    """Create the service and wait; nothing left behind: a wait that fails (or Ctrl-C) removes it."""
+    with engine.errors(f"inspect image {built.id[:19]}"):
+        exposed = list(((engine.api.inspect_image(built.id).get("Config") or {}).get("ExposedPorts")) or ())
+    body = service_body(request, image, exposed)
+    changed = create_service(engine, body, registry_auth=False)
+    handlers.notify(f"created service {changed.name} ({changed.id[:12]}) of {unpinned(image)}")
+    try:
+        wait_ready(engine, changed, _left(deadline), handlers.show)
+    except ServiceNotReady as exc:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        raise exc.after_removal() from None
+    except KeyboardInterrupt:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        handlers.notify(f"interrupted: removed service {changed.name}")
+        raise
+    return changed
+
+
+def _roll(
+    engine: Engine,
+    request: SwarmUpRequest,
+    current: dict[str, Any],
+    image: str,
+    handlers: SwarmHandlers,
+    deadline: float,
+) -> Changed:
+    """Update the service to `image` (and the replicas and ports asked for) and wait; when the Engine rolls
+    the update back, wait until the old version answers again and raise RolledBack."""
+    name = request.name
+    old = str(Service.from_api(current).image)
+    change = service_change(request, image)
+    if change(current.get("Spec") or {}) == current.get("Spec"):
+        # the same content (and settings) as it runs: no update; it still has to answer
+        handlers.notify(f"service {name} already runs {unpinned(image)}: nothing to roll out")
+        state = str((current.get("UpdateStatus") or {}).get("State") or "")
+        tasks = frozenset(t.id for t in list_tasks(engine, {"service": [str(current["ID"])]}))
+        changed = Changed(str(current["ID"]), name, (), tasks)
+        wait_ready(engine, changed, _left(deadline), handlers.show, rollback=state.startswith("rollback"))
+        return changed
+    changed = update_service(engine, str(current["ID"]), change)
+    handlers.notify(f"rolling {name} from {unpinned(old)} to {unpinned(image)}, one task at a time")
+    try:
+        wait_ready(engine, changed, _left(deadline), handlers.show)
+    except ServiceNotReady as exc:
+        _rolled_back(engine, changed, exc, handlers, deadline)
+        raise
+    except KeyboardInterrupt:
+        # the update is the Engine's now: it carries on (and rolls back on a failure) without dkr
+        handlers.notify(
+            f"interrupted: the Engine carries on the rollout of {name}; dkr service rollback {name} undoes it"
+        )
+        raise
+    return changed
+
+
+#: the update states in which the Engine is done deciding (swarmkit's UpdateStatus.State)
+_SETTLED = ("completed", "paused", "rollback_completed", "rollback_paused")
+
+
+def _rolled_back(
+    engine: Engine, changed: Changed, exc: ServiceNotReady, handlers: SwarmHandlers, deadline: float
+) -> None:
+    """After a failed wait: if the Engine rolls the update back, wait for the rollback to finish and the old
+    tasks to answer, then raise RolledBack naming the old image and the failure; else return (the caller
+    re-raises the wait's error)."""
+    service = inspect_service(engine, changed.id)
+    while service.update_state not in _SETTLED and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        service = inspect_service(engine, changed.id)
+    if service.update_state != "rollback_completed":
+        return  # not rolled back (paused, or a rollback that itself paused or did not finish in time)
+    nodes = list_nodes(engine)
+    tasks = list_tasks(engine, {"service": [changed.id]})
+    failure = assess(service, tasks, nodes, changed.before, ()).failure
+    handlers.notify(f"{service.name}: the update failed and the Engine rolled it back; waiting for it")
+    settled = Changed(changed.id, changed.name, (), frozenset(t.id for t in tasks))
+    wait_ready(engine, settled, _left(deadline), handlers.show, rollback=True)
+    task = failure if failure is not None and failure.task_id else None
+    raise RolledBack(
+        service.name,
+        unpinned(service.image),
+        task=task.name if task else exc.task,
+        node=task.node if task else exc.node,
+        error=task.error if task else exc.error,
+        reason=service.update_message,
+    ) from None

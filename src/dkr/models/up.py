@@ -28,3 +28,33 @@ class UpResult:
     container: RunResult
     #: the id of the container it replaced, if any
     replaced: str | None = None
+
+
+@dataclass(frozen=True)
+class SwarmUpRequest:
+    """`dkr up --replicas N` (or `dkr up` of a service it made): build this, push it to `registry` under a
+    tag derived from the image id, then create or roll the Swarm service `name` to it and wait."""
+
+    build: BuildRequest
+    name: str
+    registry: str
+    #: None: keep the service's count (1 for a new one)
+    replicas: int | None
+    #: `-p` as docker service create reads it; empty: every EXPOSEd port in mode=host (on create only)
+    publish: tuple[str, ...]
+    labels: dict[str, str]
+    init: bool
+    wait_timeout: float
+
+
+@dataclass(frozen=True)
+class SwarmUpResult:
+    build: BuildResult
+    service_id: str
+    #: the image the service now runs, pinned by digest (`REGISTRY/NAME:TAG@sha256:...`)
+    image: str
+    #: it was created (not updated)
+    created: bool
+    #: where it answers: each running task's node address and published host-mode port
+    endpoints: tuple[tuple[str, int], ...]
+    ports: tuple[dict[str, object], ...] = ()

@@ -36,11 +36,13 @@ from dkr.errors import (
     NoSuchObject,
     NotAnEngine,
     NotReady,
+    NotSwarmManager,
     OnSeveralEngines,
     PortInUse,
     PortUnavailable,
     PullFailed,
     RegistryProblem,
+    RolledBack,
     ServiceNotReady,
     StartFailed,
     StopFailed,
@@ -430,6 +432,12 @@ def _service_not_ready(exc: ServiceNotReady) -> Words:
 
 @_describes(NameTaken)
 def _name_taken(exc: NameTaken) -> Words:
+    if exc.kind == "service":
+        return (
+            f"the name '{exc.name}' is taken by service {exc.holder[:12]}, which dkr up did not create",
+            f"dkr up rolls out only its own services: remove that one (dkr service rm {exc.name}), choose "
+            "another --name, or pass --replace to roll it out anyway.",
+        )
     return (
         f"the name '{exc.name}' is taken by container {exc.holder[:12]}, which dkr up did not create",
         f"dkr up replaces only its own containers: remove that one (dkr rm -f {exc.name}), choose another "
@@ -440,6 +448,35 @@ def _name_taken(exc: NameTaken) -> Words:
 @_describes(StopFailed)
 def _stop_failed(exc: StopFailed) -> Words:
     return f"cannot stop {exc.name} ({exc.container_id[:12]}) to replace it: {message(exc.cause)}", None
+
+
+@_describes(NotSwarmManager)
+def _not_swarm_manager(exc: NotSwarmManager) -> Words:
+    where = "is in no swarm" if exc.state in ("", "inactive") else f"is not a Swarm manager ({exc.state})"
+    return (
+        f"dkr up --replicas rolls out a Swarm service, and this Engine {where}",
+        "Point -H/--context at a Swarm manager, or drop --replicas to run one container on this Engine.",
+    )
+
+
+@_describes(RolledBack)
+def _rolled_back(exc: RolledBack) -> Words:
+    return rollback_words(exc.service, exc.image, exc.task, exc.node, exc.error, exc.reason)
+
+
+def rollback_words(service: str, image: str, task: str, node: str, error: str, reason: str) -> Words:
+    """`rolled back to <old image>: <why>`: the failed task, its node and its error, else the Engine's
+    reason."""
+    if task:
+        why = f"task {task}" + (f" on node {node}" if node else "") + " failed"
+        why += f": {error}" if error else ""
+    else:
+        why = reason or "the update failed"
+    return (
+        f"service {service} rolled back to {image}: {why}",
+        f"It still runs the previous version. dkr service ps {service} lists the failed tasks; "
+        f"dkr service logs {service} shows their output.",
+    )
 
 
 # --- builds -------------------------------------------------------------------------------------------------

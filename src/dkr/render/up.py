@@ -4,15 +4,24 @@ replacement and the started container as `dkr run -d --wait` shows them. stdout:
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from dkr import render
 from dkr.grammars.ports import is_unspecified
 from dkr.models.build import BuildEvent, BuildResult
 from dkr.models.run import PortMapping
-from dkr.models.up import UpResult
+from dkr.models.transfer import TransferEvent
+from dkr.models.up import SwarmUpResult, UpResult
+from dkr.options.up import unpinned
 from dkr.render.build import BuildView, render_summary
 from dkr.render.run import all_interfaces, started
+from dkr.render.services import WaitView
 from dkr.render.stop import killed_after_timeout
+from dkr.render.transfer import TransferView
+
+if TYPE_CHECKING:
+    from dkr.convergence import Progress
+    from dkr.engine.up import SwarmHandlers
 
 
 class UpView:
@@ -70,3 +79,44 @@ def render_up(result: UpResult) -> None:
     started(result.container, spec_published=True)
     if not result.container.ports:
         render.hint("nothing is published: the image EXPOSEs no port (add EXPOSE to the Dockerfile, or -p)")
+
+
+class SwarmUpView(UpView):
+    """`dkr up --replicas`: the build as UpView shows it, then the push (a line per layer state) and the
+    rollout (a line whenever a task's state changes, as `dkr service update` piped)."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self._transfer = TransferView(live=False)
+        self._wait = WaitView(service, live=False)
+
+    def __enter__(self) -> SwarmUpView:
+        super().__enter__()
+        return self
+
+    def on_push(self, event: TransferEvent) -> None:
+        self._end_build()
+        self._transfer.on_event(event)
+
+    def progress(self, progress: Progress) -> None:
+        self._end_build()
+        self._wait(progress)
+
+    def handlers(self) -> SwarmHandlers:
+        from dkr.engine.up import SwarmHandlers
+
+        return SwarmHandlers(self.on_event, self.built, self.on_push, self.note, self.progress)
+
+
+def render_swarm_up(result: SwarmUpResult) -> None:
+    """The service's id on stdout; on stderr where each task answers (its node's address and host port) and
+    the note on what a Swarm published port means."""
+    from dkr.render.services import port_note
+
+    verb = "created" if result.created else "rolled out"
+    render.note(f"{verb} {unpinned(result.image)}: {len(result.endpoints)} task port(s) answer")
+    for host, port in result.endpoints:
+        shown = f"[{host}]" if ":" in host else host
+        render.note(f"  http://{shown}:{port}")
+    port_note(result.ports)
+    render.result(result.service_id)

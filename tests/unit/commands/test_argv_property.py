@@ -260,6 +260,7 @@ COMMANDS: dict[str, list[Flag]] = {
         (("--name",), good("web", "argv")), (("-p", "--publish"), good("80", "8080:80")), (("-f", "--file"), path),
         (("-l", "--label"), good("a=b")), (("--replace",), None), (("--init",), None), (("--no-init",), None),
         (("--wait-timeout",), good("1", "0.5")), (("-v", "--volume"), good("/tmp:/x", "./public:/app/public:ro")),
+        (("--replicas",), good("1", "4")), (("--registry",), good("127.0.0.1:5000", "reg.example")),
     ],
     "version": [(("--format",), FORMAT)],
     "inspect": [

@@ -208,6 +208,12 @@ def _result(ports: tuple[PublishedPort, ...] = (kept(80, "127.0.0.1", 8080),)) -
     return UpResult(built, RunResult(CID, "app", ImageInfo("sha256:b", "x"), ports, ready), "d" * 64)
 
 
+@pytest.fixture(autouse=True)
+def no_swarm_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain `dkr up` first asks whether a service it made has the name (on a Swarm manager): here none."""
+    monkeypatch.setattr(core, "swarm_service", lambda engine, name: None)
+
+
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[UpRequest]:
     seen: list[UpRequest] = []
