@@ -8,7 +8,7 @@ DKR := $(VENV)/bin/dkr
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install engine sshd lint format test test-unit test-integration test-podman demo bench dist clean
+.PHONY: help install engine sshd lint format test test-unit test-integration test-main test-beside test-podman demo bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,14 +39,24 @@ format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix src tests bench
 	$(VENV)/bin/ruff format src tests bench
 
-test: test-unit test-integration test-podman ## unit tests (no engine), then integration tests on a real engine
+test: test-unit ## unit tests (no engine), then the integration suites on real Engines, three at once
+	@# The main Engine's suite, the tests marked `beside` (Engines of their own only: a two-node swarm, a
+	@# remote Engine, dockerd's TLS) and the Podman run share no Engine, so they run at the same time (each
+	@# one test at a time); lines of their output interleave, each pytest's summary comes whole.
+	@$(MAKE) --no-print-directory -j3 --output-sync=line test-main test-beside test-podman
 
 test-unit: install ## unit tests: no Docker Engine needed
 	@# pytest's exit 5 means it collected no test: a suite that ran nothing is a failure, said plainly
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no unit test was collected" >&2; exit $$rc; }
 
-test-integration: install engine sshd ## integration tests against the real Engine (no mocks)
+test-integration: install engine sshd ## every integration test, one at a time, against real Engines (no mocks)
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no integration test was collected" >&2; exit $$rc; }
+
+test-main: install engine sshd ## the integration tests that use the main Engine (all but those marked beside)
+	$(PY) -m pytest -m "not beside" tests/integration $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no integration test was collected" >&2; exit $$rc; }
+
+test-beside: install engine ## the integration tests marked beside: Engines of their own, never the main one
+	$(PY) -m pytest -m beside tests/integration $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "make: no beside test was collected" >&2; exit $$rc; }
 
 test-podman: install engine ## the integration tests marked podman, against Podman's API (scripts/podman-engine)
 	@# The whole pytest process runs in Podman's network namespace: the ports Podman publishes are on that

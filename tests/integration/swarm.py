@@ -27,7 +27,7 @@ import docker
 import pytest
 
 from tests.integration.registry import Registry
-from tests.integration.support import HERE, LABELS, SESSION, unique
+from tests.integration.support import BUSYBOX, HERE, LABELS, SESSION, unique
 
 SCRIPT = HERE.parent.parent / "scripts" / "swarm-cluster"
 TOOLS = ("ip", "nsenter", "unshare", "dockerd", "socat", "curl")
@@ -144,19 +144,27 @@ def swarm(registry: Registry) -> Iterator[SwarmCluster]:
 
 
 @pytest.fixture(scope="session")
-def swarm_image(swarm: SwarmCluster, base_image: str, client: docker.DockerClient) -> Iterator[str]:
+def swarm_image(swarm: SwarmCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The busybox base image in the registry, as `127.0.0.1:PORT/dkrtest-swarm:SESSION`: every node pulls it
-    (a service's image must come from a registry to run on both nodes)."""
+    (a service's image must come from a registry to run on both nodes). Built and pushed on the manager, so
+    that the swarm tests never touch the main Engine (they run beside the tests that count its objects)."""
     ref = f"{swarm.registry}/dkrtest-swarm:{SESSION}"
-    client.images.get(base_image).tag(ref)
+    ctx = tmp_path_factory.mktemp("swarm-base")
+    shutil.copy(BUSYBOX, ctx / "busybox")
+    (ctx / "Dockerfile").write_text(
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n'
+    )
+    manager = swarm.client("manager")
     try:
-        for line in client.images.push(ref, stream=True, decode=True):
+        manager.images.build(path=str(ctx), tag=ref, labels=LABELS, rm=True, forcerm=True)
+        for line in manager.images.push(ref, stream=True, decode=True):
             if "error" in line:  # the SDK does not raise: the error arrives inside the stream
                 raise RuntimeError(f"push {ref}: {line['error']}")
         yield ref
     finally:
         with contextlib.suppress(docker.errors.APIError):
-            client.images.remove(ref)
+            manager.images.remove(ref)
+        manager.close()
 
 
 #: the host-mode port the `swarm_service` fixture's tasks publish on each node's IP

@@ -1,5 +1,5 @@
-"""Several Engines at once (-c a,b): the main Engine and a private dockerd (tests/integration/private_engine.py),
-named by contexts in a private DOCKER_CONFIG (never ~/.docker). Each Engine has the busybox base image built
+"""Several Engines at once (-c a,b,c): the main Engine, a private dockerd (tests/integration/private_engine.py)
+and Podman's Docker API (tests/integration/podman.py), named by contexts in a private DOCKER_CONFIG (never ~/.docker). Each Engine has the busybox base image built
 on it locally; the private one is killed in the last test, to prove the partial-failure path.
 
 The tests are written over `fleet.members`, whatever their number: another Engine (Podman's Docker API) is one
@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from tests.helpers import write_context
+from tests.integration.podman import PodmanEngine
 from tests.integration.private_engine import PrivateEngine
 from tests.integration.support import BUSYBOX, LABELS, unique
 
@@ -114,9 +115,22 @@ def private_member(name: str) -> Iterator[Member]:
         engine.stop()  # its containers and images go with its data root
 
 
+@contextlib.contextmanager
+def podman_member(name: str) -> Iterator[Member]:
+    engine = PodmanEngine()
+    try:
+        engine.start()
+        client = engine.client()
+        yield Member(name, engine.url, client, _build_base(client, "dkrtest-fanout-base:1"))
+        client.close()
+    finally:
+        engine.stop()  # its containers and images go with its storage
+
+
 #: The Engines beside the main one, as context name -> a context manager that brings one up.
 MEMBERS: dict[str, Callable[[str], AbstractContextManager[Member]]] = {
     "pe": private_member,
+    "podman": podman_member,
 }
 
 

@@ -19,6 +19,9 @@ import pytest
 from tests.integration.remote_engine import RemoteEngine
 from tests.integration.support import BUSYBOX, LABEL_ARGS, LABELS, dkr, free_port
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEngine]:

@@ -20,6 +20,9 @@ import pytest
 from tests.integration.support import LABEL_ARGS, LABELS, dkr, unique
 from tests.integration.swarm import SwarmCluster
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 #: an httpd that starts listening 2 s after its task runs: a wait for "running" alone returns too early
 LATE_HTTPD = "sleep 2; mkdir -p /www; echo web-$V >/www/index.html; echo started; exec httpd -f -p 80 -h /www"
 COMMON = [*LABEL_ARGS, "--container-label", f"dkr.test.session={LABELS['dkr.test.session']}",

@@ -16,6 +16,9 @@ from tests.integration.registry import Registry
 from tests.integration.support import LABELS, dkr
 from tests.integration.swarm import SwarmCluster, SwarmService, cluster_down, cluster_up, unavailable
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 
 def both(url: str, *args: str) -> tuple[str, str]:
     """The same command's stdout from dkr and from the docker CLI; each must succeed."""

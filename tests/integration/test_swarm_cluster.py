@@ -11,6 +11,9 @@ import pytest
 from tests.integration.support import get
 from tests.integration.swarm import Node, SwarmCluster, SwarmService
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 NODES: tuple[Node, ...] = ("manager", "worker")
 
 

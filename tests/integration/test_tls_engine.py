@@ -15,6 +15,9 @@ from tests.integration.endpoints import TlsFiles, make_tls
 from tests.integration.private_engine import PrivateEngine
 from tests.integration.support import as_result, dkr
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 
 @pytest.fixture(scope="module")
 def tls_dockerd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PrivateEngine, TlsFiles]]:

@@ -24,6 +24,9 @@ from tests.integration.registry import Registry
 from tests.integration.support import LABEL_ARGS, dkr, unique
 from tests.integration.swarm import SwarmCluster
 
+#: Engines of its own only (the main Engine is never touched): `make test` runs it beside the rest
+pytestmark = pytest.mark.beside
+
 DOCKERFILE = """FROM {base}
 COPY index.html /www/index.html
 EXPOSE 80
