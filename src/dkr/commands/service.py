@@ -189,22 +189,10 @@ def create(
     if timeout is None:
         render.result(changed.id)
         return
-    from dkr.engine.services import remove_services
-    from dkr.errors import ServiceNotReady
+    from dkr.engine.services import keep_if_ready
 
-    # nothing left behind: the service is handed over (its id printed) only once it is ready; a failed wait,
-    # Ctrl-C or SIGTERM during it removes the service
-    try:
-        _wait(engine, changed, timeout, quiet)
-    except ServiceNotReady as exc:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        raise exc.after_removal() from None
-    except KeyboardInterrupt:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        render.note(f"interrupted: removed service {changed.name}")
-        raise
+    # the service is handed over (its id printed) only once it is ready; else it is removed
+    keep_if_ready(engine, changed, lambda: _wait(engine, changed, timeout, quiet), render.note)
     render.result(changed.id)
 
 
@@ -287,13 +275,7 @@ def inspect(
     services: list[str] = typer.Argument(..., metavar="SERVICE...", help="Service names or ids."),
 ) -> int:
     """Display detailed information on one or more services (docker's JSON array)."""
-    from dkr.cli import state
-
-    engine = state(ctx).engine
-    from dkr.engine.services import inspect_services
-    from dkr.render.listing import inspect_report
-
-    return inspect_report(inspect_services(engine, services))
+    return _each(ctx, services, remove=False)
 
 
 def rm(
@@ -301,13 +283,20 @@ def rm(
     services: list[str] = typer.Argument(..., metavar="SERVICE...", help="Service names or ids."),
 ) -> int:
     """Remove one or more services; echoes each once removed."""
+    return _each(ctx, services, remove=True)
+
+
+def _each(ctx: typer.Context, services: list[str], *, remove: bool) -> int:
+    """inspect or rm: each service in turn on the Engine, then docker's report of what was done and not."""
     from dkr.cli import state
 
     engine = state(ctx).engine
-    from dkr.engine.services import remove_services
-    from dkr.render.listing import removal_report
+    from dkr.engine.services import inspect_services, remove_services
+    from dkr.render.listing import inspect_report, removal_report
 
-    return removal_report(remove_services(engine, services))
+    if remove:
+        return removal_report(remove_services(engine, services))
+    return inspect_report(inspect_services(engine, services))
 
 
 def scale(

@@ -162,6 +162,24 @@ def wait_ready(
         time.sleep(min(POLL_SECONDS, left))
 
 
+def keep_if_ready(
+    engine: Engine, changed: Changed, wait: Callable[[], object], notify: Callable[[str], None]
+) -> None:
+    """`wait()` for a service just created; nothing left behind: a wait that fails, or Ctrl-C (SIGTERM)
+    during it, removes the service (`notify` says so on Ctrl-C)."""
+    try:
+        wait()
+    except ServiceNotReady as exc:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        raise exc.after_removal() from None
+    except KeyboardInterrupt:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        notify(f"interrupted: removed service {changed.name}")
+        raise
+
+
 def _answering(targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
     """The (host, port) targets that answer (engine.run's probe), probed at once."""
     if not targets:
