@@ -454,7 +454,7 @@ def logs(
     since = time_param(since, "--since", "service logs") if since else None
     engine = state(ctx).engine
     from dkr.engine.services import open_service_logs, task_and_node
-    from dkr.models.services import Node
+    from dkr.models.swarm import Node
     from dkr.render.services import write_service_logs
 
     source = open_service_logs(engine, service, follow=follow, tail=tail, since=since, timestamps=timestamps)

@@ -16,7 +16,8 @@ from dkr.engine.containers import LogBatch, read_logs
 from dkr.engine.objects import in_turn
 from dkr.engine.run import probe
 from dkr.errors import DkrError, NoSuchService, ServiceNotReady
-from dkr.models.services import Node, Service, Task
+from dkr.models.services import Service
+from dkr.models.swarm import Node, Task
 from dkr.models.volumes import Outcome
 
 #: how often the wait looks at the tasks again
