@@ -30,6 +30,9 @@ def _wait_options() -> tuple[Any, Any, Any, Any]:
 
 
 _DETACH, _QUIET, _WAIT, _WAIT_TIMEOUT = _wait_options()
+_WITH_REGISTRY_AUTH = typer.Option(
+    False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
+)
 
 
 def _waiting(detach: bool, wait: bool, timeout: str | None, command: str) -> float | None:
@@ -150,9 +153,7 @@ def create(
     no_healthcheck: bool = typer.Option(
         False, "--no-healthcheck", help="Disable any container-specified HEALTHCHECK."
     ),
-    with_registry_auth: bool = typer.Option(
-        False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
-    ),
+    with_registry_auth: bool = _WITH_REGISTRY_AUTH,
     detach: bool = _DETACH,
     quiet: bool = _QUIET,
     wait: bool = _WAIT,
@@ -373,9 +374,7 @@ def update(
     update_order: str | None = typer.Option(
         None, "--update-order", metavar="string", help="stop-first or start-first."
     ),
-    with_registry_auth: bool = typer.Option(
-        False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
-    ),
+    with_registry_auth: bool = _WITH_REGISTRY_AUTH,
     detach: bool = _DETACH,
     quiet: bool = _QUIET,
     wait: bool = _WAIT,
