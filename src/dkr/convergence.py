@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dkr.models.services import Node, Service, Task
+from dkr.models.services import Service
+from dkr.models.swarm import Node, Task
 
 #: task states that end a task without it running (swarm's TaskState)
 FAILED_STATES = ("failed", "rejected", "orphaned")

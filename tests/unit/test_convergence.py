@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from dkr.convergence import assess, probe_targets
-from dkr.models.services import Node, Service, Task
+from dkr.models.services import Service
+from dkr.models.swarm import Node, Task
 
 NODES = {"m": Node("m", "node-m", "10.0.0.2", "10.0.0.2"), "w": Node("w", "node-w", "10.0.0.3")}
 HOST_80 = {"Protocol": "tcp", "TargetPort": 80, "PublishMode": "host"}

@@ -30,6 +30,9 @@ def _wait_options() -> tuple[Any, Any, Any, Any]:
 
 
 _DETACH, _QUIET, _WAIT, _WAIT_TIMEOUT = _wait_options()
+_WITH_REGISTRY_AUTH = typer.Option(
+    False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
+)
 
 
 def _waiting(detach: bool, wait: bool, timeout: str | None, command: str) -> float | None:
@@ -150,9 +153,7 @@ def create(
     no_healthcheck: bool = typer.Option(
         False, "--no-healthcheck", help="Disable any container-specified HEALTHCHECK."
     ),
-    with_registry_auth: bool = typer.Option(
-        False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
-    ),
+    with_registry_auth: bool = _WITH_REGISTRY_AUTH,
     detach: bool = _DETACH,
     quiet: bool = _QUIET,
     wait: bool = _WAIT,
@@ -189,22 +190,10 @@ def create(
     if timeout is None:
         render.result(changed.id)
         return
-    from dkr.engine.services import remove_services
-    from dkr.errors import ServiceNotReady
+    from dkr.engine.services import keep_if_ready
 
-    # nothing left behind: the service is handed over (its id printed) only once it is ready; a failed wait,
-    # Ctrl-C or SIGTERM during it removes the service
-    try:
-        _wait(engine, changed, timeout, quiet)
-    except ServiceNotReady as exc:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        raise exc.after_removal() from None
-    except KeyboardInterrupt:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        render.note(f"interrupted: removed service {changed.name}")
-        raise
+    # the service is handed over (its id printed) only once it is ready; else it is removed
+    keep_if_ready(engine, changed, lambda: _wait(engine, changed, timeout, quiet), render.note)
     render.result(changed.id)
 
 
@@ -287,13 +276,7 @@ def inspect(
     services: list[str] = typer.Argument(..., metavar="SERVICE...", help="Service names or ids."),
 ) -> int:
     """Display detailed information on one or more services (docker's JSON array)."""
-    from dkr.cli import state
-
-    engine = state(ctx).engine
-    from dkr.engine.services import inspect_services
-    from dkr.render.listing import inspect_report
-
-    return inspect_report(inspect_services(engine, services))
+    return _each(ctx, services, remove=False)
 
 
 def rm(
@@ -301,13 +284,20 @@ def rm(
     services: list[str] = typer.Argument(..., metavar="SERVICE...", help="Service names or ids."),
 ) -> int:
     """Remove one or more services; echoes each once removed."""
+    return _each(ctx, services, remove=True)
+
+
+def _each(ctx: typer.Context, services: list[str], *, remove: bool) -> int:
+    """inspect or rm: each service in turn on the Engine, then docker's report of what was done and not."""
     from dkr.cli import state
 
     engine = state(ctx).engine
-    from dkr.engine.services import remove_services
-    from dkr.render.listing import removal_report
+    from dkr.engine.services import inspect_services, remove_services
+    from dkr.render.listing import inspect_report, removal_report
 
-    return removal_report(remove_services(engine, services))
+    if remove:
+        return removal_report(remove_services(engine, services))
+    return inspect_report(inspect_services(engine, services))
 
 
 def scale(
@@ -384,9 +374,7 @@ def update(
     update_order: str | None = typer.Option(
         None, "--update-order", metavar="string", help="stop-first or start-first."
     ),
-    with_registry_auth: bool = typer.Option(
-        False, "--with-registry-auth", help="Send registry authentication details to swarm agents."
-    ),
+    with_registry_auth: bool = _WITH_REGISTRY_AUTH,
     detach: bool = _DETACH,
     quiet: bool = _QUIET,
     wait: bool = _WAIT,
@@ -465,7 +453,7 @@ def logs(
     since = time_param(since, "--since", "service logs") if since else None
     engine = state(ctx).engine
     from dkr.engine.services import open_service_logs, task_and_node
-    from dkr.models.services import Node
+    from dkr.models.swarm import Node
     from dkr.render.services import write_service_logs
 
     source = open_service_logs(engine, service, follow=follow, tail=tail, since=since, timestamps=timestamps)

@@ -16,7 +16,8 @@ from dkr.engine.containers import LogBatch, read_logs
 from dkr.engine.objects import in_turn
 from dkr.engine.run import probe
 from dkr.errors import DkrError, NoSuchService, ServiceNotReady
-from dkr.models.services import Node, Service, Task
+from dkr.models.services import Service
+from dkr.models.swarm import Node, Task
 from dkr.models.volumes import Outcome
 
 #: how often the wait looks at the tasks again
@@ -160,6 +161,24 @@ def wait_ready(
                 wanted=progress.wanted,
             )  # fmt: skip
         time.sleep(min(POLL_SECONDS, left))
+
+
+def keep_if_ready(
+    engine: Engine, changed: Changed, wait: Callable[[], object], notify: Callable[[str], None]
+) -> None:
+    """`wait()` for a service just created; nothing left behind: a wait that fails, or Ctrl-C (SIGTERM)
+    during it, removes the service (`notify` says so on Ctrl-C)."""
+    try:
+        wait()
+    except ServiceNotReady as exc:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        raise exc.after_removal() from None
+    except KeyboardInterrupt:
+        with engine.best_effort():
+            list(remove_services(engine, [changed.id]))
+        notify(f"interrupted: removed service {changed.name}")
+        raise
 
 
 def _answering(targets: list[tuple[str, int]]) -> set[tuple[str, int]]:

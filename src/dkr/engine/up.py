@@ -21,9 +21,9 @@ from dkr.engine.services import (
     Changed,
     create_service,
     inspect_service,
+    keep_if_ready,
     list_nodes,
     list_tasks,
-    remove_services,
     update_service,
     wait_ready,
 )
@@ -276,17 +276,9 @@ def _create(
     body = service_body(request, image, exposed)
     changed = create_service(engine, body, registry_auth=False)
     handlers.notify(f"created service {changed.name} ({changed.id[:12]}) of {unpinned(image)}")
-    try:
-        wait_ready(engine, changed, _left(deadline), handlers.show)
-    except ServiceNotReady as exc:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        raise exc.after_removal() from None
-    except KeyboardInterrupt:
-        with engine.best_effort():
-            list(remove_services(engine, [changed.id]))
-        handlers.notify(f"interrupted: removed service {changed.name}")
-        raise
+    keep_if_ready(
+        engine, changed, lambda: wait_ready(engine, changed, _left(deadline), handlers.show), handlers.notify
+    )
     return changed
 
 

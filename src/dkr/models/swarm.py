@@ -1,4 +1,5 @@
-"""What the swarm and node commands get from the Engine: nodes, tasks, and what a join needs."""
+"""What the swarm, node and service commands get from the Engine: nodes, tasks and the ports they publish,
+and what a join needs."""
 
 from __future__ import annotations
 
@@ -30,10 +31,13 @@ class TlsInfo:
 
 @dataclass(frozen=True)
 class Node:
-    """One node as `GET /nodes` describes it; `raw` is the Engine's object (`node inspect` prints it)."""
+    """One node as `GET /nodes` describes it; `raw` is the Engine's object (`node inspect` prints it). `addr`
+    and `manager_addr` are where other nodes (and dkr) reach it (see `address`)."""
 
     id: str
     hostname: str = ""
+    addr: str = ""
+    manager_addr: str = ""
     state: str = ""
     availability: str = ""
     role: str = ""
@@ -51,9 +55,12 @@ class Node:
         status = None
         if manager is not None:
             status = "Leader" if manager.get("Leader") else str(manager.get("Reachability") or "")
+        manager_addr = (manager or {}).get("Addr") or ""
         return cls(
             id=str(data.get("ID") or ""),
             hostname=str(desc.get("Hostname") or ""),
+            addr=str((data.get("Status") or {}).get("Addr") or ""),
+            manager_addr=str(manager_addr).rpartition(":")[0] if manager_addr else "",
             state=str((data.get("Status") or {}).get("State") or ""),
             availability=str(spec.get("Availability") or ""),
             role=str(spec.get("Role") or ""),
@@ -62,6 +69,13 @@ class Node:
             tls=TlsInfo.from_api(desc.get("TLSInfo")),
             raw=data,
         )
+
+    @property
+    def address(self) -> str:
+        """Where the node is reached: its status address, else its manager address (0.0.0.0 means unknown)."""
+        if self.addr and self.addr != "0.0.0.0":
+            return self.addr
+        return self.manager_addr
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,31 @@ class NodeList:
 
 
 @dataclass(frozen=True)
-class PortStatus:
-    published: int
+class SwarmPort:
+    """A port a swarm service publishes, as its spec asks for it: `published` 0 for one the swarm picks;
+    `mode` ingress (the routing mesh) or host; `requested_ip` the address the user asked it bound to, if
+    any (a swarm cannot honour one)."""
+
     target: int
+    published: int = 0
     protocol: str = "tcp"
+    mode: str = "ingress"
+    requested_ip: str = ""
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> SwarmPort:
+        """From a PortConfig as the Engine writes it (a service's endpoint, a task's PortStatus)."""
+        return cls(
+            target=int(data.get("TargetPort") or 0),
+            published=int(data.get("PublishedPort") or 0),
+            protocol=str(data.get("Protocol") or "tcp"),
+            mode=str(data.get("PublishMode") or "ingress"),
+        )
+
+
+def swarm_ports(data: Any) -> tuple[SwarmPort, ...]:
+    """A list of PortConfigs (or None) as SwarmPorts."""
+    return tuple(SwarmPort.from_api(p) for p in data or ())
 
 
 @dataclass(frozen=True)
@@ -95,13 +130,16 @@ class Task:
     timestamp: str = ""
     created_at: str = ""
     error: str = ""
-    ports: tuple[PortStatus, ...] = ()
+    message: str = ""
+    container_id: str = ""
+    ports: tuple[SwarmPort, ...] = ()
+    #: the TaskSpec it was made from (a copy of its service's TaskTemplate then)
+    spec: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Task:
         status = data.get("Status") or {}
         container = (data.get("Spec") or {}).get("ContainerSpec") or {}
-        ports = ((status.get("PortStatus") or {}).get("Ports")) or ()
         return cls(
             id=str(data.get("ID") or ""),
             service_id=str(data.get("ServiceID") or ""),
@@ -113,14 +151,10 @@ class Task:
             timestamp=str(status.get("Timestamp") or ""),
             created_at=str(data.get("CreatedAt") or ""),
             error=str(status.get("Err") or ""),
-            ports=tuple(
-                PortStatus(
-                    int(p.get("PublishedPort") or 0),
-                    int(p.get("TargetPort") or 0),
-                    str(p.get("Protocol") or "tcp"),
-                )
-                for p in ports
-            ),
+            message=str(status.get("Message") or ""),
+            container_id=str((status.get("ContainerStatus") or {}).get("ContainerID") or ""),
+            ports=swarm_ports((status.get("PortStatus") or {}).get("Ports")),
+            spec=dict(data.get("Spec") or {}),
         )
 
 
@@ -141,16 +175,3 @@ class JoinInfo:
     manager_addr: str
     worker_token: str
     manager_token: str
-
-
-@dataclass(frozen=True)
-class SwarmPort:
-    """A port a swarm service publishes, as its spec asks for it: `published` 0 for one the swarm picks;
-    `mode` ingress (the routing mesh) or host; `requested_ip` the address the user asked it bound to, if
-    any (a swarm cannot honour one)."""
-
-    target: int
-    published: int = 0
-    protocol: str = "tcp"
-    mode: str = "ingress"
-    requested_ip: str = ""

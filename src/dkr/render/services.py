@@ -16,11 +16,11 @@ from dkr.fields.services import (
     parse_log_details,
     service_fields,
     sorted_services,
-    task_rows,
 )
-from dkr.fields.swarm import TASK_HEADERS, TASK_TABLE
+from dkr.fields.swarm import TASK_HEADERS, TASK_TABLE, task_rows
 from dkr.models.output import OutputFormat
-from dkr.models.services import Node, Service, Task
+from dkr.models.services import Service
+from dkr.models.swarm import Node, SwarmPort, Task, TaskList
 from dkr.render.listing import render_listing
 from dkr.render.logs import ContainerOutput
 from dkr.render.tables import Fit
@@ -58,8 +58,10 @@ def render_tasks(
     quiet: bool,
     trunc: bool,
 ) -> None:
-    """`docker service ps`: the tasks by name, newest first within a slot."""
-    rows = task_rows(tasks, names, nodes, trunc)
+    """`docker service ps`: the tasks by name, newest first within a slot (as `node ps` lists them)."""
+    listing = TaskList(list(tasks), names, {node_id: node.hostname for node_id, node in nodes.items()})
+    table = fmt.kind == "table" or bool(fmt.template and fmt.template.table)
+    rows = task_rows(listing, trunc=trunc, table=table)
     if quiet:
         render.results(row["ID"] for row in rows)
         return
@@ -69,13 +71,9 @@ def render_tasks(
 def port_note(ports: Iterable[Mapping[str, Any]]) -> None:
     """The note that a swarm port cannot be bound to one address (render.swarm's words), for the Engine
     API's PortConfig objects a service publishes."""
-    from dkr.models.swarm import SwarmPort
     from dkr.render.swarm import published_port_notice
 
-    said = published_port_notice(
-        [SwarmPort(int(p.get("TargetPort") or 0), int(p.get("PublishedPort") or 0),
-                   str(p.get("Protocol") or "tcp"), str(p.get("PublishMode") or "ingress")) for p in ports]
-    )  # fmt: skip
+    said = published_port_notice([SwarmPort.from_api(dict(p)) for p in ports])
     if said is not None:
         render.note("note: " + said[0])
         render.hint(said[1])

@@ -12,9 +12,10 @@ from dkr.fields.services import (
     parse_log_details,
     service_fields,
     service_ports,
-    task_rows,
 )
-from dkr.models.services import Node, PublishedPort, Service, Task
+from dkr.fields.swarm import task_rows
+from dkr.models.services import Service
+from dkr.models.swarm import SwarmPort, Task, TaskList
 from dkr.render import Streams, use_streams
 from dkr.render.services import write_service_logs
 
@@ -59,8 +60,8 @@ def test_service_ls_fields() -> None:
 
 
 def test_ls_ports_are_docker_ranges_of_ingress_ports() -> None:
-    ports = [PublishedPort(81, 8081), PublishedPort(80, 8080), PublishedPort(53, 53, "udp"),
-             PublishedPort(90, 0, mode="host"), PublishedPort(443, 8443)]  # fmt: skip
+    ports = [SwarmPort(81, 8081), SwarmPort(80, 8080), SwarmPort(53, 53, "udp"),
+             SwarmPort(90, 0, mode="host"), SwarmPort(443, 8443)]  # fmt: skip
     assert service_ports(ports) == "*:8080-8081->80-81/tcp, *:8443->443/tcp, *:53->53/udp"
 
 
@@ -79,8 +80,8 @@ def test_service_ps_rows() -> None:
         task("t1" * 13, 1, "n1", "running"),
         task("t10" * 9, 10, "n2", "pending", Message="pending task scheduling"),
     ]  # fmt: skip
-    nodes = {"n1": Node("n1", "manager-1"), "n2": Node("n2", "worker-1")}
-    rows = task_rows(tasks, {"q1w2e3r4t5y6u7i8o9p0a1s2d": "web"}, nodes, now=T0)
+    listing = TaskList(tasks, {"q1w2e3r4t5y6u7i8o9p0a1s2d": "web"}, {"n1": "manager-1", "n2": "worker-1"})
+    rows = task_rows(listing, now=T0)
     assert [(r["Name"], r["Node"], r["DesiredState"], r["CurrentState"], r["Error"], r["Ports"]) for r in rows] == [
         ("web.1", "manager-1", "Running", "Running 10 seconds ago", "", ""),
         (" \\_ web.1", "manager-1", "Shutdown", "Failed 10 seconds ago", '"starting container failed: no\u2026"', ""),
@@ -88,7 +89,7 @@ def test_service_ps_rows() -> None:
         ("web.10", "worker-1", "Running", "Pending 10 seconds ago", "", ""),
     ]  # fmt: skip
     assert rows[0]["ID"] == ("t1" * 13)[:12] and rows[0]["Image"] == "127.0.0.1:5000/web:1"
-    full = task_rows(tasks, {"q1w2e3r4t5y6u7i8o9p0a1s2d": "web"}, nodes, trunc=False, now=T0)
+    full = task_rows(listing, trunc=False, now=T0)
     assert full[1]["Error"] == '"starting container failed: no such image here"'
 
 

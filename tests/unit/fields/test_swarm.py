@@ -24,7 +24,7 @@ from dkr.fields.swarm import (
     tls_status,
 )
 from dkr.grammars.gotemplate import tabwrite
-from dkr.models.swarm import JoinInfo, Node, PortStatus, Task, TaskList, TlsInfo
+from dkr.models.swarm import JoinInfo, Node, SwarmPort, Task, TaskList, TlsInfo
 
 DATA = Path(__file__).parents[1] / "data"
 RECORDED_AT = float((DATA / "swarm_recorded_at.txt").read_text())
@@ -135,7 +135,7 @@ def test_task_image_drops_the_digest_when_truncated(image: str, trunc: bool, sho
 def test_task_error_ports_and_state() -> None:
     task = Task(
         "t" * 25, state="rejected", desired_state="shutdown", timestamp="2026-01-01T00:00:00.123Z",
-        error="x" * 40, ports=(PortStatus(8080, 80), PortStatus(53, 53, "udp")),
+        error="x" * 40, ports=(SwarmPort(80, 8080), SwarmPort(53, 53, "udp")),
     )  # fmt: skip
     now = 1767225600.123 + 125  # 2026-01-01T00:02:05.123Z
     row = task_rows(TaskList([task]), now=now)[0]
